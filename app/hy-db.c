@@ -1,0 +1,398 @@
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hy-db.h"
+#include "hy-error.h"
+#include "hy-schema.h"
+
+#define HY_DB_BUSY_TIMEOUT_MS 5000
+
+struct _HyDb {
+	GObject parent_instance;
+	sqlite3 *handle;
+	gchar *path;
+	GHashTable *stmts; /* SQL text -> sqlite3_stmt, finalized with the object */
+	guint txn_depth;
+	guint savepoint_serial;
+};
+
+struct _HyTxn {
+	HyDb *db;
+	gchar *savepoint; /* NULL for the outermost transaction */
+	gboolean done;
+};
+
+G_DEFINE_TYPE (HyDb, hy_db, G_TYPE_OBJECT)
+
+void
+hy_stmt_release (HyStmt *stmt)
+{
+	sqlite3_reset (stmt);
+	sqlite3_clear_bindings (stmt);
+}
+
+gboolean
+hy_db_set_error (HyDb *self, GError **error, const gchar *what)
+{
+	g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "%s: %s", what, sqlite3_errmsg (self->handle));
+	return FALSE;
+}
+
+gboolean
+hy_db_exec (HyDb *self, const gchar *sql, GError **error)
+{
+	gchar *msg = NULL;
+	if (sqlite3_exec (self->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "SQL failed: %s", msg);
+		sqlite3_free (msg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+HyStmt *
+hy_db_prepare (HyDb *self, const gchar *sql, GError **error)
+{
+	sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+	if (stmt != NULL)
+		return stmt;
+	if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	    SQLITE_OK) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "cannot prepare SQL: %s",
+			     sqlite3_errmsg (self->handle));
+		return NULL;
+	}
+	/* keyed by the text, not the pointer: callers may build SQL at run time */
+	g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
+	return stmt;
+}
+
+static gboolean
+hy_db_step_error (HyDb *self, gint rc, GError **error)
+{
+	HyErrorCode code = HY_ERROR_FAILED;
+	if (rc == SQLITE_CONSTRAINT)
+		code = HY_ERROR_CONFLICT;
+	g_set_error (error, HY_ERROR, code, "%s", sqlite3_errmsg (self->handle));
+	return FALSE;
+}
+
+gboolean
+hy_db_step_done (HyDb *self, HyStmt *stmt, GError **error)
+{
+	gint rc = sqlite3_step (stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return hy_db_step_error (self, rc, error);
+	return TRUE;
+}
+
+gboolean
+hy_db_step_row (HyDb *self, HyStmt *stmt, gboolean *has_row, GError **error)
+{
+	gint rc = sqlite3_step (stmt);
+	if (rc == SQLITE_ROW) {
+		*has_row = TRUE;
+		return TRUE;
+	}
+	*has_row = FALSE;
+	if (rc == SQLITE_DONE)
+		return TRUE;
+	return hy_db_step_error (self, rc, error);
+}
+
+const gchar *
+hy_stmt_text (HyStmt *stmt, gint column)
+{
+	return (const gchar *) sqlite3_column_text (stmt, column);
+}
+
+gchar *
+hy_stmt_dup_text (HyStmt *stmt, gint column)
+{
+	return g_strdup (hy_stmt_text (stmt, column));
+}
+
+HyTxn *
+hy_db_begin (HyDb *self, GError **error)
+{
+	HyTxn *txn = g_new0 (HyTxn, 1);
+	if (self->txn_depth == 0) {
+		/* IMMEDIATE: take the write lock now, so a busy database fails here and
+		 * not halfway through a sale */
+		if (!hy_db_exec (self, "BEGIN IMMEDIATE", error)) {
+			g_free (txn);
+			return NULL;
+		}
+	} else {
+		g_autofree gchar *sql = NULL;
+		txn->savepoint = g_strdup_printf ("hy_sp%u", ++self->savepoint_serial);
+		sql = g_strdup_printf ("SAVEPOINT %s", txn->savepoint);
+		if (!hy_db_exec (self, sql, error)) {
+			g_free (txn->savepoint);
+			g_free (txn);
+			return NULL;
+		}
+	}
+	self->txn_depth++;
+	txn->db = g_object_ref (self);
+	return txn;
+}
+
+gboolean
+hy_txn_commit (HyTxn *txn, GError **error)
+{
+	g_autofree gchar *sql = NULL;
+	g_return_val_if_fail (!txn->done, FALSE);
+	if (txn->savepoint != NULL)
+		sql = g_strdup_printf ("RELEASE %s", txn->savepoint);
+	if (!hy_db_exec (txn->db, sql != NULL ? sql : "COMMIT", error))
+		return FALSE;
+	txn->done = TRUE;
+	txn->db->txn_depth--;
+	return TRUE;
+}
+
+void
+hy_txn_free (HyTxn *txn)
+{
+	if (!txn->done) {
+		if (txn->savepoint != NULL) {
+			g_autofree gchar *sql = g_strdup_printf ("ROLLBACK TO %s; RELEASE %s",
+								 txn->savepoint, txn->savepoint);
+			sqlite3_exec (txn->db->handle, sql, NULL, NULL, NULL);
+		} else {
+			sqlite3_exec (txn->db->handle, "ROLLBACK", NULL, NULL, NULL);
+		}
+		txn->db->txn_depth--;
+	}
+	g_object_unref (txn->db);
+	g_free (txn->savepoint);
+	g_free (txn);
+}
+
+gboolean
+hy_db_in_transaction (HyDb *self)
+{
+	return self->txn_depth > 0;
+}
+
+gchar *
+hy_db_meta_get (HyDb *self, const gchar *key)
+{
+	gboolean has_row = FALSE;
+	g_autoptr(HyStmt) stmt = hy_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (self, stmt, &has_row, NULL) || !has_row)
+		return NULL;
+	return hy_stmt_dup_text (stmt, 0);
+}
+
+gboolean
+hy_db_meta_set (HyDb *self, const gchar *key, const gchar *value, GError **error)
+{
+	g_autoptr(HyStmt) stmt = hy_db_prepare (
+	    self, "INSERT INTO meta (key, value) VALUES (?, ?) "
+		  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+	return hy_db_step_done (self, stmt, error);
+}
+
+gint
+hy_db_latest_schema_version (void)
+{
+	return HY_SCHEMA_LATEST;
+}
+
+gint
+hy_db_get_schema_version (HyDb *self)
+{
+	sqlite3_stmt *stmt = NULL;
+	gint version = 0;
+	/* not cached: the table may not exist yet */
+	if (sqlite3_prepare_v2 (self->handle, "SELECT version FROM schema_version", -1, &stmt,
+				NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step (stmt) == SQLITE_ROW)
+		version = sqlite3_column_int (stmt, 0);
+	sqlite3_finalize (stmt);
+	return version;
+}
+
+static gboolean
+hy_db_migrate_to (HyDb *self, gint version, GError **error)
+{
+	g_autoptr(HyTxn) txn = NULL;
+	g_autofree gchar *bump = NULL;
+	const gchar *script = hy_schema_migration (version);
+
+	g_debug ("migrating %s to schema version %d", self->path, version);
+	txn = hy_db_begin (self, error);
+	if (txn == NULL)
+		return FALSE;
+	if (version == 1 &&
+	    !hy_db_exec (self, "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+			       "INSERT INTO schema_version (version) VALUES (0);", error))
+		return FALSE;
+	if (!hy_db_exec (self, script, error)) {
+		g_prefix_error (error, "migration to schema version %d: ", version);
+		return FALSE;
+	}
+	bump = g_strdup_printf ("UPDATE schema_version SET version = %d", version);
+	if (!hy_db_exec (self, bump, error))
+		return FALSE;
+	return hy_txn_commit (txn, error);
+}
+
+static gboolean
+hy_db_migrate (HyDb *self, GError **error)
+{
+	gint version = hy_db_get_schema_version (self);
+	if (version > HY_SCHEMA_LATEST) {
+		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
+			     _("%s has schema version %d, newer than this program's %d; "
+			       "upgrade Huiyuan to open it"),
+			     self->path, version, HY_SCHEMA_LATEST);
+		return FALSE;
+	}
+	for (gint v = version + 1; v <= HY_SCHEMA_LATEST; v++) {
+		if (!hy_db_migrate_to (self, v, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_db_is_huiyuan (HyDb *self)
+{
+	sqlite3_stmt *stmt = NULL;
+	gboolean found = FALSE;
+	if (sqlite3_prepare_v2 (self->handle,
+				"SELECT 1 FROM sqlite_master WHERE type = 'table' "
+				"AND name = 'schema_version'",
+				-1, &stmt, NULL) != SQLITE_OK)
+		return FALSE;
+	found = sqlite3_step (stmt) == SQLITE_ROW;
+	sqlite3_finalize (stmt);
+	return found;
+}
+
+HyDb *
+hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
+{
+	g_autoptr(HyDb) self = g_object_new (HY_TYPE_DB, NULL);
+	gint sqlite_flags = SQLITE_OPEN_FULLMUTEX;
+	gint rc;
+
+	g_return_val_if_fail (path != NULL, NULL);
+	self->path = g_strdup (path);
+
+	if (flags & HY_DB_OPEN_CREATE) {
+		if (g_file_test (path, G_FILE_TEST_EXISTS)) {
+			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
+				     _("%s already exists; refusing to overwrite it"), path);
+			return NULL;
+		}
+		sqlite_flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	} else if (flags & HY_DB_OPEN_READONLY) {
+		sqlite_flags |= SQLITE_OPEN_READONLY;
+	} else {
+		sqlite_flags |= SQLITE_OPEN_READWRITE;
+	}
+	if (!(flags & HY_DB_OPEN_CREATE) && !g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _("%s: no such database file"),
+			     path);
+		return NULL;
+	}
+
+	rc = sqlite3_open_v2 (path, &self->handle, sqlite_flags, NULL);
+	if (rc != SQLITE_OK) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, _("cannot open %s: %s"), path,
+			     self->handle != NULL ? sqlite3_errmsg (self->handle)
+						  : sqlite3_errstr (rc));
+		return NULL;
+	}
+	sqlite3_extended_result_codes (self->handle, 0);
+	sqlite3_busy_timeout (self->handle, HY_DB_BUSY_TIMEOUT_MS);
+
+	/* a file that is not SQLite at all fails on the first read */
+	if (!hy_db_exec (self, "SELECT count(*) FROM sqlite_master", NULL)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA, _("%s is not a Huiyuan database: %s"),
+			     path, sqlite3_errmsg (self->handle));
+		return NULL;
+	}
+	if (!(flags & HY_DB_OPEN_CREATE) && !hy_db_is_huiyuan (self)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
+			     _("%s is not a Huiyuan database (no schema version)"), path);
+		return NULL;
+	}
+	if (flags & HY_DB_OPEN_READONLY) {
+		if (hy_db_get_schema_version (self) != HY_SCHEMA_LATEST) {
+			g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
+				     _("%s has schema version %d; open it read-write once to "
+				       "migrate it to %d"),
+				     path, hy_db_get_schema_version (self), HY_SCHEMA_LATEST);
+			return NULL;
+		}
+		return g_steal_pointer (&self);
+	}
+
+	/* WAL for concurrent readers; FULL so a committed sale survives power loss */
+	if (!hy_db_exec (self,
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA synchronous = FULL;"
+			 "PRAGMA foreign_keys = ON;"
+			 "PRAGMA temp_store = MEMORY;",
+			 error))
+		return NULL;
+	if (!hy_db_migrate (self, error))
+		return NULL;
+	return g_steal_pointer (&self);
+}
+
+const gchar *
+hy_db_get_path (HyDb *self)
+{
+	return self->path;
+}
+
+sqlite3 *
+hy_db_get_handle (HyDb *self)
+{
+	return self->handle;
+}
+
+static void
+hy_db_stmt_finalize (gpointer stmt)
+{
+	sqlite3_finalize (stmt);
+}
+
+static void
+hy_db_finalize (GObject *object)
+{
+	HyDb *self = HY_DB (object);
+	g_hash_table_unref (self->stmts);
+	if (self->handle != NULL)
+		sqlite3_close (self->handle);
+	g_free (self->path);
+	G_OBJECT_CLASS (hy_db_parent_class)->finalize (object);
+}
+
+static void
+hy_db_class_init (HyDbClass *klass)
+{
+	G_OBJECT_CLASS (klass)->finalize = hy_db_finalize;
+}
+
+static void
+hy_db_init (HyDb *self)
+{
+	self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+					     hy_db_stmt_finalize);
+}

@@ -1,0 +1,167 @@
+#include "config.h"
+
+#include "hy-error.h"
+#include "hy-outbox.h"
+
+static const struct {
+	const gchar *table;
+	HyTableKind kind;
+} hy_table_kinds[] = {
+    {"account_entries", HY_TABLE_KIND_LEDGER},
+    {"audit", HY_TABLE_KIND_LEDGER},
+    {"stores", HY_TABLE_KIND_HQ_OWNED},
+    {"terminals", HY_TABLE_KIND_HQ_OWNED},
+    {"roles", HY_TABLE_KIND_HQ_OWNED},
+    {"levels", HY_TABLE_KIND_HQ_OWNED},
+    {"card_kinds", HY_TABLE_KIND_HQ_OWNED},
+    {"card_stock", HY_TABLE_KIND_HQ_OWNED},
+    {"field_defs", HY_TABLE_KIND_HQ_OWNED},
+    {"operators", HY_TABLE_KIND_SHARED},
+    {"members", HY_TABLE_KIND_SHARED},
+    {"cards", HY_TABLE_KIND_SHARED},
+    {"field_values", HY_TABLE_KIND_SHARED},
+    {"balances", HY_TABLE_KIND_DERIVED},
+    {"member_name_grams", HY_TABLE_KIND_DERIVED},
+};
+
+HyTableKind
+hy_table_kind (const gchar *table)
+{
+	for (guint i = 0; i < G_N_ELEMENTS (hy_table_kinds); i++) {
+		if (g_strcmp0 (hy_table_kinds[i].table, table) == 0)
+			return hy_table_kinds[i].kind;
+	}
+	return HY_TABLE_KIND_LOCAL;
+}
+
+const gchar *
+hy_table_kind_to_string (HyTableKind kind)
+{
+	switch (kind) {
+	case HY_TABLE_KIND_LEDGER:
+		return "ledger";
+	case HY_TABLE_KIND_HQ_OWNED:
+		return "hq";
+	case HY_TABLE_KIND_SHARED:
+		return "shared";
+	case HY_TABLE_KIND_DERIVED:
+		return "derived";
+	case HY_TABLE_KIND_LOCAL:
+	default:
+		return "local";
+	}
+}
+
+const gchar *
+hy_change_op_to_string (HyChangeOp op)
+{
+	switch (op) {
+	case HY_CHANGE_INSERT:
+		return "insert";
+	case HY_CHANGE_UPDATE:
+		return "update";
+	case HY_CHANGE_DELETE:
+	default:
+		return "delete";
+	}
+}
+
+/* "INSERT INTO outbox … SELECT json_object('id', id, …) FROM <table> WHERE id = ?",
+ * with the table's columns read from the schema itself. */
+static gchar *
+hy_outbox_build_capture_sql (HyDb *db, const gchar *table, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new ("INSERT INTO outbox (tbl, kind, op, row_id, hlc, payload) "
+					       "SELECT ?1, ?2, ?3, ?4, ?5, json_object(");
+	g_autofree gchar *pragma = g_strdup_printf ("PRAGMA table_info(%s)", table);
+	sqlite3_stmt *stmt = NULL;
+	guint n = 0;
+
+	if (sqlite3_prepare_v2 (hy_db_get_handle (db), pragma, -1, &stmt, NULL) != SQLITE_OK)
+		return hy_db_set_error (db, error, "reading table columns"), NULL;
+	while (sqlite3_step (stmt) == SQLITE_ROW) {
+		const gchar *col = (const gchar *) sqlite3_column_text (stmt, 1);
+		g_string_append_printf (sql, "%s'%s', %s", n++ > 0 ? ", " : "", col, col);
+	}
+	sqlite3_finalize (stmt);
+	if (n == 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "no such table %s", table);
+		return NULL;
+	}
+	g_string_append_printf (sql, ") FROM %s WHERE id = ?4", table);
+	return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* The schema is fixed for a build, so the text is built once per table. */
+static gchar *
+hy_outbox_capture_sql (HyDb *db, const gchar *table, GError **error)
+{
+	static GMutex lock;
+	static GHashTable *cache = NULL;
+	gchar *sql;
+
+	g_mutex_lock (&lock);
+	if (cache == NULL)
+		cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	sql = g_strdup (g_hash_table_lookup (cache, table));
+	if (sql == NULL) {
+		sql = hy_outbox_build_capture_sql (db, table, error);
+		if (sql != NULL)
+			g_hash_table_insert (cache, g_strdup (table), g_strdup (sql));
+	}
+	g_mutex_unlock (&lock);
+	return sql;
+}
+
+gboolean
+hy_outbox_capture (HyDb *db,
+		   const gchar *table,
+		   const gchar *id,
+		   HyChangeOp op,
+		   gint64 hlc,
+		   GError **error)
+{
+	HyTableKind kind = hy_table_kind (table);
+	g_autoptr(HyStmt) stmt = NULL;
+
+	if (kind == HY_TABLE_KIND_LOCAL || kind == HY_TABLE_KIND_DERIVED) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "table %s is not replicated", table);
+		return FALSE;
+	}
+	if (op == HY_CHANGE_DELETE) {
+		stmt = hy_db_prepare (db,
+				      "INSERT INTO outbox (tbl, kind, op, row_id, hlc, payload) "
+				      "VALUES (?1, ?2, ?3, ?4, ?5, json_object('id', ?4))",
+				      error);
+	} else {
+		g_autofree gchar *sql = hy_outbox_capture_sql (db, table, error);
+		if (sql == NULL)
+			return FALSE;
+		stmt = hy_db_prepare (db, sql, error);
+	}
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 2, hy_table_kind_to_string (kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 3, hy_change_op_to_string (op), -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 4, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 5, hlc);
+	if (!hy_db_step_done (db, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (hy_db_get_handle (db)) != 1) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "no row %s in %s to capture", id,
+			     table);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gint64
+hy_outbox_length (HyDb *db)
+{
+	gboolean has_row = FALSE;
+	g_autoptr(HyStmt) stmt = hy_db_prepare (db, "SELECT count(*) FROM outbox", NULL);
+	if (stmt == NULL || !hy_db_step_row (db, stmt, &has_row, NULL) || !has_row)
+		return -1;
+	return sqlite3_column_int64 (stmt, 0);
+}

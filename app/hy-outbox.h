@@ -1,0 +1,38 @@
+/* Huiyuan: change capture. Every replicated write appends its row to the outbox in
+ * the same transaction; the sync client ships it. */
+#pragma once
+
+#include "hy-db.h"
+
+G_BEGIN_DECLS
+
+/* The four kinds of replicated table (DESIGN.md, Replication), plus local-only. */
+typedef enum {
+	HY_TABLE_KIND_LOCAL,	/* never leaves the database */
+	HY_TABLE_KIND_LEDGER,	/* insert-only; union by id */
+	HY_TABLE_KIND_HQ_OWNED, /* only HQ writes; a higher version replaces */
+	HY_TABLE_KIND_SHARED,	/* per-column last writer wins by (hlc, origin store) */
+	HY_TABLE_KIND_DERIVED,	/* rebuilt from the ledger, never replicated */
+} HyTableKind;
+
+typedef enum {
+	HY_CHANGE_INSERT,
+	HY_CHANGE_UPDATE,
+	HY_CHANGE_DELETE,
+} HyChangeOp;
+
+HyTableKind hy_table_kind (const gchar *table);
+const gchar *hy_table_kind_to_string (HyTableKind kind);
+const gchar *hy_change_op_to_string (HyChangeOp op);
+
+/* Appends the row `id` of `table`, as it is now, to the outbox. Refuses tables that
+ * are not replicated, so a caller cannot silently ship derived or local data. */
+gboolean hy_outbox_capture (HyDb *db,
+			    const gchar *table,
+			    const gchar *id,
+			    HyChangeOp op,
+			    gint64 hlc,
+			    GError **error);
+gint64 hy_outbox_length (HyDb *db);
+
+G_END_DECLS

@@ -1,0 +1,141 @@
+#include "config.h"
+
+#include "hy-schema.h"
+
+/* Replicated tables carry hlc (hybrid logical clock) and origin_store; ledger tables
+ * also carry origin_seq and a hash chain per origin store. Table kinds are listed in
+ * hy-table-kind.c. Nothing here may be edited once released: add a new version. */
+static const gchar *migration_v1 =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+	/* HQ-owned */
+	"CREATE TABLE stores ("
+	"  id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  number INTEGER NOT NULL UNIQUE CHECK (number BETWEEN 0 AND 999),"
+	"  is_hq INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE terminals ("
+	"  id TEXT PRIMARY KEY, store_id TEXT NOT NULL, name TEXT NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE roles ("
+	"  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, permissions TEXT NOT NULL,"
+	"  builtin INTEGER NOT NULL DEFAULT 0,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE levels ("
+	"  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, rank INTEGER NOT NULL DEFAULT 0,"
+	"  points_bp INTEGER NOT NULL DEFAULT 10000, discount_bp INTEGER NOT NULL DEFAULT 10000,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE card_kinds ("
+	"  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  stored_value INTEGER NOT NULL DEFAULT 1, points INTEGER NOT NULL DEFAULT 1,"
+	"  counts INTEGER NOT NULL DEFAULT 1, time INTEGER NOT NULL DEFAULT 1,"
+	"  validity_days INTEGER NOT NULL DEFAULT 0,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE card_stock ("
+	"  id TEXT PRIMARY KEY, store_id TEXT NOT NULL,"
+	"  first_serial INTEGER NOT NULL, last_serial INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  CHECK (first_serial BETWEEN 0 AND last_serial AND last_serial < 1000000000));"
+	"CREATE TABLE field_defs ("
+	"  id TEXT PRIMARY KEY,"
+	"  entity TEXT NOT NULL CHECK (entity IN ('member', 'employee', 'item', 'gift')),"
+	"  key TEXT NOT NULL, label TEXT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type IN ('text', 'choice', 'date', 'number')),"
+	"  required INTEGER NOT NULL DEFAULT 0, max_length INTEGER NOT NULL DEFAULT 0,"
+	"  default_value TEXT, choices TEXT, searchable INTEGER NOT NULL DEFAULT 0,"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  UNIQUE (entity, key));"
+
+	/* shared mutable */
+	"CREATE TABLE operators ("
+	"  id TEXT PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  role_id TEXT NOT NULL, store_id TEXT NOT NULL, password_hash TEXT NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE members ("
+	"  id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  name_pinyin TEXT NOT NULL, name_initials TEXT NOT NULL,"
+	"  gender TEXT NOT NULL DEFAULT '' CHECK (gender IN ('', 'male', 'female')),"
+	"  birthday TEXT, id_number TEXT, phone TEXT,"
+	"  province TEXT, city TEXT, district TEXT, address TEXT, zip TEXT, email TEXT, note TEXT,"
+	"  level_id TEXT NOT NULL, home_store TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	"  deleted INTEGER NOT NULL DEFAULT 0,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	/* phone is not UNIQUE: two stores offline may register one number; the relay
+	 * queues such pairs for a merge */
+	"CREATE INDEX members_phone ON members (phone);"
+	"CREATE INDEX members_id_number ON members (id_number);"
+	"CREATE INDEX members_initials ON members (name_initials);"
+	"CREATE INDEX members_pinyin ON members (name_pinyin);"
+	"CREATE TABLE cards ("
+	"  id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, member_id TEXT NOT NULL,"
+	"  kind_id TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('active', 'lost', 'retired')),"
+	"  retired_reason TEXT CHECK (retired_reason IN ('merged', 'replaced', 'recycled')),"
+	"  successor_id TEXT,"
+	"  issued_at INTEGER NOT NULL, expires_on TEXT, password_hash TEXT, pin_hash TEXT,"
+	"  store_id TEXT NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE INDEX cards_member ON cards (member_id);"
+	"CREATE TABLE field_values ("
+	"  id TEXT PRIMARY KEY, entity_id TEXT NOT NULL, field_id TEXT NOT NULL,"
+	"  value TEXT NOT NULL, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  UNIQUE (entity_id, field_id));"
+	"CREATE INDEX field_values_search ON field_values (field_id, value);"
+
+	/* ledger: insert-only */
+	"CREATE TABLE account_entries ("
+	"  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, member_id TEXT NOT NULL,"
+	"  account TEXT NOT NULL CHECK (account IN ('money', 'points', 'count', 'time')),"
+	"  item TEXT NOT NULL DEFAULT '', delta INTEGER NOT NULL,"
+	"  op TEXT NOT NULL, op_id TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',"
+	"  store_id TEXT NOT NULL, terminal_id TEXT NOT NULL, operator_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
+	"  UNIQUE (origin_store, origin_seq));"
+	"CREATE INDEX account_entries_card ON account_entries (card_id, account, item);"
+	"CREATE INDEX account_entries_op ON account_entries (op_id);"
+	"CREATE TABLE audit ("
+	"  id TEXT PRIMARY KEY, at INTEGER NOT NULL,"
+	"  operator_id TEXT NOT NULL, terminal_id TEXT NOT NULL,"
+	"  action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
+	"  UNIQUE (origin_store, origin_seq));"
+	"CREATE TRIGGER account_entries_no_update BEFORE UPDATE ON account_entries"
+	"  BEGIN SELECT RAISE (ABORT, 'account entries are insert-only'); END;"
+	"CREATE TRIGGER account_entries_no_delete BEFORE DELETE ON account_entries"
+	"  BEGIN SELECT RAISE (ABORT, 'account entries are insert-only'); END;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
+
+	/* derived: never replicated, rebuilt from the ledger */
+	"CREATE TABLE balances ("
+	"  card_id TEXT NOT NULL, account TEXT NOT NULL, item TEXT NOT NULL DEFAULT '',"
+	"  amount INTEGER NOT NULL,"
+	"  PRIMARY KEY (card_id, account, item)) WITHOUT ROWID;"
+	"CREATE TABLE member_name_grams ("
+	"  gram TEXT NOT NULL, member_id TEXT NOT NULL,"
+	"  PRIMARY KEY (gram, member_id)) WITHOUT ROWID;"
+
+	/* local only */
+	"CREATE TABLE outbox ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  op TEXT NOT NULL, row_id TEXT NOT NULL, hlc INTEGER NOT NULL, payload TEXT NOT NULL);"
+	"CREATE TABLE card_stock_cursor ("
+	"  stock_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);";
+
+const gchar *
+hy_schema_migration (gint version)
+{
+	switch (version) {
+	case 1:
+		return migration_v1;
+	default:
+		return NULL;
+	}
+}
