@@ -14,6 +14,7 @@ static const struct {
     {"roles", HY_TABLE_KIND_HQ_OWNED},
     {"levels", HY_TABLE_KIND_HQ_OWNED},
     {"card_kinds", HY_TABLE_KIND_HQ_OWNED},
+    {"items", HY_TABLE_KIND_HQ_OWNED},
     {"card_stock", HY_TABLE_KIND_HQ_OWNED},
     {"field_defs", HY_TABLE_KIND_HQ_OWNED},
     {"operators", HY_TABLE_KIND_SHARED},

@@ -29,6 +29,7 @@ static const struct {
     {HY_PERMISSION_STORE_MANAGE, "store.manage"},
     {HY_PERMISSION_LEVEL_MANAGE, "level.manage"},
     {HY_PERMISSION_CARD_STOCK_MANAGE, "card-stock.manage"},
+    {HY_PERMISSION_ITEM_MANAGE, "item.manage"},
 };
 
 #define CASHIER                                                                                    \

@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* Versions:
- *  1  stores, terminals, roles, operators, levels, card kinds, card stock, custom
+ *  1  stores, terminals, roles, operators, levels, card kinds, card stock, items, custom
  *     fields, members, cards, account entries and balances, audit, outbox
  */
 #define HY_SCHEMA_LATEST 1
