@@ -1,0 +1,823 @@
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hy-date.h"
+#include "hy-error.h"
+#include "hy-rules.h"
+
+#define HY_RULES_MAX_FEN G_GINT64_CONSTANT (10000000000)
+
+/* ---- the model ---- */
+
+static void
+hy_level_rule_free (HyLevelRule *level)
+{
+	g_free (level->name);
+	g_free (level);
+}
+
+static void
+hy_item_rule_free (HyItemRule *item)
+{
+	g_free (item->code);
+	g_free (item->name);
+	g_free (item->category);
+	g_free (item->brand);
+	g_free (item);
+}
+
+static void
+hy_period_rule_free (HyPeriodRule *period)
+{
+	g_free (period->name);
+	g_free (period);
+}
+
+static HyStoreRules *
+hy_store_rules_new (const gchar *code)
+{
+	HyStoreRules *store = g_new0 (HyStoreRules, 1);
+	store->code = g_strdup (code);
+	store->factor = HY_FACTOR_NEUTRAL;
+	store->birthday = HY_FACTOR_NEUTRAL;
+	store->birthday_mode = HY_BIRTHDAY_DAY;
+	store->prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	store->periods = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_period_rule_free);
+	store->order_bands = g_array_new (FALSE, TRUE, sizeof (HyOrderBand));
+	return store;
+}
+
+static void
+hy_store_rules_free (HyStoreRules *store)
+{
+	g_free (store->code);
+	g_hash_table_unref (store->prices);
+	g_ptr_array_unref (store->periods);
+	g_array_unref (store->order_bands);
+	g_free (store);
+}
+
+HyRules *
+hy_rules_new (void)
+{
+	HyRules *rules = g_new0 (HyRules, 1);
+	rules->levels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+					       (GDestroyNotify) hy_level_rule_free);
+	rules->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+					      (GDestroyNotify) hy_item_rule_free);
+	rules->categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	rules->brands = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	rules->stores = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+					       (GDestroyNotify) hy_store_rules_free);
+	return rules;
+}
+
+void
+hy_rules_free (HyRules *rules)
+{
+	g_hash_table_unref (rules->levels);
+	g_hash_table_unref (rules->items);
+	g_hash_table_unref (rules->categories);
+	g_hash_table_unref (rules->brands);
+	g_hash_table_unref (rules->stores);
+	g_free (rules);
+}
+
+const HyStoreRules *
+hy_rules_get_store (const HyRules *rules, const gchar *code)
+{
+	static HyStoreRules *neutral = NULL;
+	const HyStoreRules *store = g_hash_table_lookup (rules->stores, code);
+	if (store != NULL)
+		return store;
+	if (g_once_init_enter (&neutral))
+		g_once_init_leave (&neutral, hy_store_rules_new (""));
+	return neutral;
+}
+
+/* ---- parsing, with the JSON path of every value for errors ---- */
+
+static gboolean
+hy_rules_fail (GError **error, const gchar *path, const gchar *reason)
+{
+	g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, "%s: %s", path, reason);
+	return FALSE;
+}
+
+static gchar *
+hy_path_key (const gchar *path, const gchar *key)
+{
+	return path[0] == '\0' ? g_strdup (key) : g_strdup_printf ("%s.%s", path, key);
+}
+
+static gchar *
+hy_path_index (const gchar *path, guint i)
+{
+	return g_strdup_printf ("%s[%u]", path, i);
+}
+
+/* Refuses keys the format does not know, so a typo is an error and not a silent 100%. */
+static gboolean
+hy_rules_check_keys (JsonObject *obj, const gchar *path, const gchar *const *known, GError **error)
+{
+	g_autoptr(GList) members = json_object_get_members (obj);
+	for (GList *l = members; l != NULL; l = l->next) {
+		g_autofree gchar *p = NULL;
+		if (g_strv_contains (known, l->data))
+			continue;
+		p = hy_path_key (path, l->data);
+		return hy_rules_fail (error, p, _("unknown key"));
+	}
+	return TRUE;
+}
+
+static JsonObject *
+hy_rules_object (JsonNode *node, const gchar *path, GError **error)
+{
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
+		hy_rules_fail (error, path[0] != '\0' ? path : "(document)", _("not an object"));
+		return NULL;
+	}
+	return json_node_get_object (node);
+}
+
+static JsonArray *
+hy_rules_array (JsonNode *node, const gchar *path, GError **error)
+{
+	if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)) {
+		hy_rules_fail (error, path, _("not a list"));
+		return NULL;
+	}
+	return json_node_get_array (node);
+}
+
+static gboolean
+hy_rules_int (JsonObject *obj,
+	      const gchar *path,
+	      const gchar *key,
+	      gboolean required,
+	      gint64 min,
+	      gint64 max,
+	      gint64 *out,
+	      GError **error)
+{
+	JsonNode *node = json_object_get_member (obj, key);
+	g_autofree gchar *p = hy_path_key (path, key);
+	gint64 value;
+
+	if (node == NULL) {
+		if (required)
+			return hy_rules_fail (error, p, _("missing"));
+		return TRUE;
+	}
+	if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+		return hy_rules_fail (error, p, _("not an integer"));
+	value = json_node_get_int (node);
+	if (value < min || value > max) {
+		g_autofree gchar *why = g_strdup_printf (
+		    _("%" G_GINT64_FORMAT " is out of range %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+		    value, min, max);
+		return hy_rules_fail (error, p, why);
+	}
+	*out = value;
+	return TRUE;
+}
+
+static gboolean
+hy_rules_bp (JsonObject *obj, const gchar *path, const gchar *key, gint *out, GError **error)
+{
+	gint64 value = *out;
+	if (!hy_rules_int (obj, path, key, FALSE, 0, HY_RULES_MAX_BP, &value, error))
+		return FALSE;
+	*out = (gint) value;
+	return TRUE;
+}
+
+static gboolean
+hy_rules_bool (JsonObject *obj, const gchar *path, const gchar *key, gboolean *out, GError **error)
+{
+	JsonNode *node = json_object_get_member (obj, key);
+	g_autofree gchar *p = hy_path_key (path, key);
+	if (node == NULL)
+		return TRUE;
+	if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+		return hy_rules_fail (error, p, _("not true or false"));
+	*out = json_node_get_boolean (node);
+	return TRUE;
+}
+
+static gboolean
+hy_rules_string (JsonObject *obj,
+		 const gchar *path,
+		 const gchar *key,
+		 gboolean required,
+		 gchar **out,
+		 GError **error)
+{
+	JsonNode *node = json_object_get_member (obj, key);
+	g_autofree gchar *p = hy_path_key (path, key);
+	if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+		if (required)
+			return hy_rules_fail (error, p, _("missing"));
+		return TRUE;
+	}
+	if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+		return hy_rules_fail (error, p, _("not a string"));
+	if (required && json_node_get_string (node)[0] == '\0')
+		return hy_rules_fail (error, p, _("empty"));
+	g_free (*out);
+	*out = g_strdup (json_node_get_string (node));
+	return TRUE;
+}
+
+static gboolean
+hy_rules_factor (JsonObject *obj, const gchar *path, HyFactor *factor, GError **error)
+{
+	return hy_rules_bp (obj, path, "points_bp", &factor->points_bp, error) &&
+	       hy_rules_bp (obj, path, "discount_bp", &factor->discount_bp, error);
+}
+
+static gboolean
+hy_rules_parse_levels (HyRules *rules, JsonArray *array, GError **error)
+{
+	static const gchar *const known[] = {"name", "points_bp", "discount_bp", NULL};
+	for (guint i = 0; i < json_array_get_length (array); i++) {
+		g_autofree gchar *path = hy_path_index ("levels", i);
+		JsonObject *obj = hy_rules_object (json_array_get_element (array, i), path, error);
+		HyLevelRule *level;
+		if (obj == NULL || !hy_rules_check_keys (obj, path, known, error))
+			return FALSE;
+		level = g_new0 (HyLevelRule, 1);
+		level->factor = HY_FACTOR_NEUTRAL;
+		if (!hy_rules_string (obj, path, "name", TRUE, &level->name, error) ||
+		    !hy_rules_factor (obj, path, &level->factor, error)) {
+			hy_level_rule_free (level);
+			return FALSE;
+		}
+		if (g_hash_table_contains (rules->levels, level->name)) {
+			g_autofree gchar *p = hy_path_key (path, "name");
+			hy_level_rule_free (level);
+			return hy_rules_fail (error, p, _("a level of this name is listed twice"));
+		}
+		g_hash_table_insert (rules->levels, level->name, level);
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_groups (GHashTable *groups, const gchar *what, JsonArray *array, GError **error)
+{
+	static const gchar *const known[] = {"name", "points_bp", "discount_bp", NULL};
+	for (guint i = 0; i < json_array_get_length (array); i++) {
+		g_autofree gchar *path = hy_path_index (what, i);
+		g_autofree gchar *name = NULL;
+		JsonObject *obj = hy_rules_object (json_array_get_element (array, i), path, error);
+		HyFactor factor = HY_FACTOR_NEUTRAL;
+		if (obj == NULL || !hy_rules_check_keys (obj, path, known, error) ||
+		    !hy_rules_string (obj, path, "name", TRUE, &name, error) ||
+		    !hy_rules_factor (obj, path, &factor, error))
+			return FALSE;
+		if (g_hash_table_contains (groups, name)) {
+			g_autofree gchar *p = hy_path_key (path, "name");
+			return hy_rules_fail (error, p, _("listed twice"));
+		}
+		g_hash_table_insert (groups, g_steal_pointer (&name), g_memdup2 (&factor, sizeof factor));
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_item (HyRules *rules, JsonObject *obj, const gchar *path, GError **error)
+{
+	static const gchar *const known[] = {"code",	 "name",	  "price",
+					     "member_price", "special_price", "category",
+					     "brand",	 "points_bp",	  "discount_bp",
+					     NULL};
+	g_autoptr(GError) local = NULL;
+	HyItemRule *item = g_new0 (HyItemRule, 1);
+
+	item->member_price = -1;
+	item->special_price = -1;
+	item->factor = HY_FACTOR_NEUTRAL;
+	if (!hy_rules_check_keys (obj, path, known, error) ||
+	    !hy_rules_string (obj, path, "code", TRUE, &item->code, error) ||
+	    !hy_rules_string (obj, path, "name", TRUE, &item->name, error) ||
+	    !hy_rules_int (obj, path, "price", TRUE, 0, HY_RULES_MAX_FEN, &item->price, error) ||
+	    !hy_rules_int (obj, path, "member_price", FALSE, 0, HY_RULES_MAX_FEN,
+			   &item->member_price, error) ||
+	    !hy_rules_int (obj, path, "special_price", FALSE, 0, HY_RULES_MAX_FEN,
+			   &item->special_price, error) ||
+	    !hy_rules_string (obj, path, "category", FALSE, &item->category, error) ||
+	    !hy_rules_string (obj, path, "brand", FALSE, &item->brand, error) ||
+	    !hy_rules_factor (obj, path, &item->factor, error)) {
+		hy_item_rule_free (item);
+		return FALSE;
+	}
+	item->has_factor = json_object_has_member (obj, "points_bp") ||
+			   json_object_has_member (obj, "discount_bp");
+	if (g_hash_table_contains (rules->items, item->code)) {
+		g_autofree gchar *p = hy_path_key (path, "code");
+		hy_item_rule_free (item);
+		return hy_rules_fail (error, p, _("an item with this code is listed twice"));
+	}
+	g_hash_table_insert (rules->items, item->code, item);
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_items (HyRules *rules, JsonArray *array, GError **error)
+{
+	for (guint i = 0; i < json_array_get_length (array); i++) {
+		g_autofree gchar *path = hy_path_index ("items", i);
+		JsonObject *obj = hy_rules_object (json_array_get_element (array, i), path, error);
+		if (obj == NULL || !hy_rules_parse_item (rules, obj, path, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* "MM-DD" (any year, so 02-29 is allowed) as month × 100 + day. */
+static gboolean
+hy_rules_month_day (JsonObject *obj, const gchar *path, const gchar *key, gint *out, GError **error)
+{
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *p = hy_path_key (path, key);
+	gint month, day;
+	if (!hy_rules_string (obj, path, key, TRUE, &text, error))
+		return FALSE;
+	if (strlen (text) != 5 || text[2] != '-' || !g_ascii_isdigit (text[0]) ||
+	    !g_ascii_isdigit (text[1]) || !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4]))
+		return hy_rules_fail (error, p, _("not a month-day (MM-DD)"));
+	month = (text[0] - '0') * 10 + (text[1] - '0');
+	day = (text[3] - '0') * 10 + (text[4] - '0');
+	if (month < 1 || month > 12 || day < 1 || day > g_date_get_days_in_month (month, 2000))
+		return hy_rules_fail (error, p, _("not a month-day (MM-DD)"));
+	*out = month * 100 + day;
+	return TRUE;
+}
+
+static gboolean
+hy_rules_date (JsonObject *obj, const gchar *path, const gchar *key, guint32 *out, GError **error)
+{
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *p = hy_path_key (path, key);
+	GDate date;
+	if (!hy_rules_string (obj, path, key, TRUE, &text, error))
+		return FALSE;
+	g_date_clear (&date, 1);
+	if (!hy_date_parse (text, &date))
+		return hy_rules_fail (error, p, _("not a date"));
+	*out = g_date_get_julian (&date);
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_period (JsonObject *obj, const gchar *path, HyPeriodRule *period, GError **error)
+{
+	static const gchar *const known[] = {"kind", "days",	    "from", "to",
+					     "points_bp", "discount_bp", "name", NULL};
+	g_autofree gchar *kind = NULL;
+	g_autofree gchar *kind_path = hy_path_key (path, "kind");
+
+	if (!hy_rules_check_keys (obj, path, known, error) ||
+	    !hy_rules_string (obj, path, "kind", TRUE, &kind, error) ||
+	    !hy_rules_string (obj, path, "name", FALSE, &period->name, error) ||
+	    !hy_rules_factor (obj, path, &period->factor, error))
+		return FALSE;
+	if (g_strcmp0 (kind, "weekly") == 0 || g_strcmp0 (kind, "monthly") == 0) {
+		gboolean weekly = kind[0] == 'w';
+		g_autofree gchar *days_path = hy_path_key (path, "days");
+		JsonArray *days = hy_rules_array (json_object_get_member (obj, "days"), days_path,
+						  error);
+		period->kind = weekly ? HY_PERIOD_WEEKLY : HY_PERIOD_MONTHLY;
+		if (days == NULL)
+			return FALSE;
+		if (json_array_get_length (days) == 0)
+			return hy_rules_fail (error, days_path, _("lists no day"));
+		for (guint i = 0; i < json_array_get_length (days); i++) {
+			JsonNode *node = json_array_get_element (days, i);
+			g_autofree gchar *p = hy_path_index (days_path, i);
+			gint64 day;
+			if (!JSON_NODE_HOLDS_VALUE (node) ||
+			    json_node_get_value_type (node) != G_TYPE_INT64)
+				return hy_rules_fail (error, p, _("not an integer"));
+			day = json_node_get_int (node);
+			if (day < 1 || day > (weekly ? 7 : 31))
+				return hy_rules_fail (error, p,
+						      weekly ? _("not a weekday 1 (Monday)–7")
+							     : _("not a day of the month 1–31"));
+			period->days |= G_GUINT64_CONSTANT (1) << day;
+		}
+		return TRUE;
+	}
+	if (g_strcmp0 (kind, "yearly") == 0) {
+		period->kind = HY_PERIOD_YEARLY;
+		return hy_rules_month_day (obj, path, "from", &period->from_md, error) &&
+		       hy_rules_month_day (obj, path, "to", &period->to_md, error);
+	}
+	if (g_strcmp0 (kind, "date") == 0) {
+		period->kind = HY_PERIOD_DATE;
+		if (!hy_rules_date (obj, path, "from", &period->from_jday, error) ||
+		    !hy_rules_date (obj, path, "to", &period->to_jday, error))
+			return FALSE;
+		if (period->to_jday < period->from_jday) {
+			g_autofree gchar *p = hy_path_key (path, "to");
+			return hy_rules_fail (error, p, _("before “from”"));
+		}
+		return TRUE;
+	}
+	return hy_rules_fail (error, kind_path, _("not one of weekly, monthly, yearly, date"));
+}
+
+static gboolean
+hy_rules_parse_band (JsonObject *obj, const gchar *path, HyOrderBand *band, GError **error)
+{
+	static const gchar *const known[] = {"min", "max", "extra_discount_bp", "extra_points_bp",
+					     NULL};
+	gint64 discount = 0, points = 0;
+	if (!hy_rules_check_keys (obj, path, known, error) ||
+	    !hy_rules_int (obj, path, "min", TRUE, 0, HY_RULES_MAX_FEN, &band->min, error) ||
+	    !hy_rules_int (obj, path, "max", TRUE, 0, HY_RULES_MAX_FEN, &band->max, error) ||
+	    !hy_rules_int (obj, path, "extra_discount_bp", FALSE, 0, 10000, &discount, error) ||
+	    !hy_rules_int (obj, path, "extra_points_bp", FALSE, 0, HY_RULES_MAX_BP, &points, error))
+		return FALSE;
+	if (band->max < band->min) {
+		g_autofree gchar *p = hy_path_key (path, "max");
+		return hy_rules_fail (error, p, _("less than “min”"));
+	}
+	band->extra_discount_bp = (gint) discount;
+	band->extra_points_bp = (gint) points;
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_birthday (JsonObject *store, const gchar *path, HyStoreRules *rules, GError **error)
+{
+	static const gchar *const known[] = {"mode", "points_bp", "discount_bp", NULL};
+	g_autofree gchar *bpath = hy_path_key (path, "birthday");
+	g_autofree gchar *mode_path = hy_path_key (bpath, "mode");
+	g_autofree gchar *mode = NULL;
+	JsonObject *obj;
+
+	if (!json_object_has_member (store, "birthday"))
+		return TRUE;
+	obj = hy_rules_object (json_object_get_member (store, "birthday"), bpath, error);
+	if (obj == NULL || !hy_rules_check_keys (obj, bpath, known, error) ||
+	    !hy_rules_string (obj, bpath, "mode", FALSE, &mode, error) ||
+	    !hy_rules_factor (obj, bpath, &rules->birthday, error))
+		return FALSE;
+	if (mode == NULL || g_strcmp0 (mode, "day") == 0)
+		rules->birthday_mode = HY_BIRTHDAY_DAY;
+	else if (g_strcmp0 (mode, "week") == 0)
+		rules->birthday_mode = HY_BIRTHDAY_WEEK;
+	else if (g_strcmp0 (mode, "month") == 0)
+		rules->birthday_mode = HY_BIRTHDAY_MONTH;
+	else
+		return hy_rules_fail (error, mode_path, _("not one of day, week, month"));
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_prices (HyRules *rules,
+		       JsonObject *store,
+		       const gchar *path,
+		       HyStoreRules *out,
+		       GError **error)
+{
+	g_autofree gchar *ppath = hy_path_key (path, "prices");
+	g_autoptr(GList) codes = NULL;
+	JsonObject *prices;
+
+	if (!json_object_has_member (store, "prices"))
+		return TRUE;
+	prices = hy_rules_object (json_object_get_member (store, "prices"), ppath, error);
+	if (prices == NULL)
+		return FALSE;
+	codes = json_object_get_members (prices);
+	for (GList *l = codes; l != NULL; l = l->next) {
+		gint64 fen = 0;
+		if (!g_hash_table_contains (rules->items, l->data)) {
+			g_autofree gchar *p = hy_path_key (ppath, l->data);
+			return hy_rules_fail (error, p, _("no such item in “items”"));
+		}
+		if (!hy_rules_int (prices, ppath, l->data, TRUE, 0, HY_RULES_MAX_FEN, &fen, error))
+			return FALSE;
+		g_hash_table_insert (out->prices, g_strdup (l->data), g_memdup2 (&fen, sizeof fen));
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_store (HyRules *rules,
+		      JsonObject *obj,
+		      const gchar *path,
+		      HyStoreRules *store,
+		      GError **error)
+{
+	static const gchar *const known[] = {
+	    "use_level_points", "use_item_points", "use_period", "use_level_discount",
+	    "use_item_discount", "use_order_total", "points_bp", "discount_bp",
+	    "birthday", "prices", "periods", "order_total", NULL};
+
+	if (!hy_rules_check_keys (obj, path, known, error) ||
+	    !hy_rules_bool (obj, path, "use_level_points", &store->use_level_points, error) ||
+	    !hy_rules_bool (obj, path, "use_item_points", &store->use_item_points, error) ||
+	    !hy_rules_bool (obj, path, "use_period", &store->use_period, error) ||
+	    !hy_rules_bool (obj, path, "use_level_discount", &store->use_level_discount, error) ||
+	    !hy_rules_bool (obj, path, "use_item_discount", &store->use_item_discount, error) ||
+	    !hy_rules_bool (obj, path, "use_order_total", &store->use_order_total, error) ||
+	    !hy_rules_factor (obj, path, &store->factor, error) ||
+	    !hy_rules_parse_birthday (obj, path, store, error) ||
+	    !hy_rules_parse_prices (rules, obj, path, store, error))
+		return FALSE;
+
+	if (json_object_has_member (obj, "periods")) {
+		g_autofree gchar *ppath = hy_path_key (path, "periods");
+		JsonArray *array = hy_rules_array (json_object_get_member (obj, "periods"), ppath,
+						   error);
+		if (array == NULL)
+			return FALSE;
+		for (guint i = 0; i < json_array_get_length (array); i++) {
+			g_autofree gchar *p = hy_path_index (ppath, i);
+			JsonObject *pobj = hy_rules_object (json_array_get_element (array, i), p, error);
+			HyPeriodRule *period = g_new0 (HyPeriodRule, 1);
+			period->factor = HY_FACTOR_NEUTRAL;
+			g_ptr_array_add (store->periods, period);
+			if (pobj == NULL || !hy_rules_parse_period (pobj, p, period, error))
+				return FALSE;
+		}
+	}
+	if (json_object_has_member (obj, "order_total")) {
+		g_autofree gchar *opath = hy_path_key (path, "order_total");
+		JsonArray *array = hy_rules_array (json_object_get_member (obj, "order_total"),
+						   opath, error);
+		if (array == NULL)
+			return FALSE;
+		for (guint i = 0; i < json_array_get_length (array); i++) {
+			g_autofree gchar *p = hy_path_index (opath, i);
+			JsonObject *bobj = hy_rules_object (json_array_get_element (array, i), p, error);
+			HyOrderBand band = {0};
+			if (bobj == NULL || !hy_rules_parse_band (bobj, p, &band, error))
+				return FALSE;
+			g_array_append_val (store->order_bands, band);
+		}
+	}
+	return TRUE;
+}
+
+HyRules *
+hy_rules_from_node (JsonNode *root, GError **error)
+{
+	static const gchar *const known[] = {"levels", "items", "categories", "brands", "stores",
+					     NULL};
+	g_autoptr(HyRules) rules = hy_rules_new ();
+	JsonObject *doc = hy_rules_object (root, "", error);
+	JsonObject *stores;
+	g_autoptr(GList) codes = NULL;
+
+	if (doc == NULL || !hy_rules_check_keys (doc, "", known, error))
+		return NULL;
+	/* items first: store prices refer to them */
+	for (guint k = 0; k < 4; k++) {
+		const gchar *key = (const gchar *const[]){"levels", "items", "categories", "brands"}[k];
+		JsonArray *array;
+		gboolean ok;
+		if (!json_object_has_member (doc, key))
+			continue;
+		array = hy_rules_array (json_object_get_member (doc, key), key, error);
+		if (array == NULL)
+			return NULL;
+		if (k == 0)
+			ok = hy_rules_parse_levels (rules, array, error);
+		else if (k == 1)
+			ok = hy_rules_parse_items (rules, array, error);
+		else
+			ok = hy_rules_parse_groups (k == 2 ? rules->categories : rules->brands, key,
+						    array, error);
+		if (!ok)
+			return NULL;
+	}
+	if (!json_object_has_member (doc, "stores"))
+		return g_steal_pointer (&rules);
+	stores = hy_rules_object (json_object_get_member (doc, "stores"), "stores", error);
+	if (stores == NULL)
+		return NULL;
+	codes = json_object_get_members (stores);
+	for (GList *l = codes; l != NULL; l = l->next) {
+		g_autofree gchar *path = hy_path_key ("stores", l->data);
+		JsonObject *obj = hy_rules_object (json_object_get_member (stores, l->data), path,
+						   error);
+		HyStoreRules *store;
+		if (obj == NULL)
+			return NULL;
+		store = hy_store_rules_new (l->data);
+		g_hash_table_insert (rules->stores, store->code, store);
+		if (!hy_rules_parse_store (rules, obj, path, store, error))
+			return NULL;
+	}
+	return g_steal_pointer (&rules);
+}
+
+HyRules *
+hy_rules_from_json (const gchar *text, gssize length, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new ();
+	g_autoptr(GError) local = NULL;
+	if (!json_parser_load_from_data (parser, text, length, &local)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _("not JSON: %s"),
+			     local->message);
+		return NULL;
+	}
+	return hy_rules_from_node (json_parser_get_root (parser), error);
+}
+
+/* ---- the canonical document ---- */
+
+static void
+hy_rules_add_factor (JsonBuilder *b, HyFactor factor)
+{
+	json_builder_set_member_name (b, "points_bp");
+	json_builder_add_int_value (b, factor.points_bp);
+	json_builder_set_member_name (b, "discount_bp");
+	json_builder_add_int_value (b, factor.discount_bp);
+}
+
+static void
+hy_rules_add_int (JsonBuilder *b, const gchar *key, gint64 value)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_add_int_value (b, value);
+}
+
+static void
+hy_rules_add_bool (JsonBuilder *b, const gchar *key, gboolean value)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_add_boolean_value (b, value);
+}
+
+static void
+hy_rules_add_string (JsonBuilder *b, const gchar *key, const gchar *value)
+{
+	if (value == NULL)
+		return;
+	json_builder_set_member_name (b, key);
+	json_builder_add_string_value (b, value);
+}
+
+static GList *
+hy_rules_sorted_keys (GHashTable *table)
+{
+	return g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) g_strcmp0);
+}
+
+static void
+hy_rules_add_groups (JsonBuilder *b, const gchar *key, GHashTable *groups)
+{
+	g_autoptr(GList) names = hy_rules_sorted_keys (groups);
+	json_builder_set_member_name (b, key);
+	json_builder_begin_array (b);
+	for (GList *l = names; l != NULL; l = l->next) {
+		json_builder_begin_object (b);
+		hy_rules_add_string (b, "name", l->data);
+		hy_rules_add_factor (b, *(HyFactor *) g_hash_table_lookup (groups, l->data));
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+}
+
+static gchar *
+hy_rules_jday_to_string (guint32 jday)
+{
+	g_autoptr(GDate) date = g_date_new_julian (jday);
+	return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
+				g_date_get_day (date));
+}
+
+static void
+hy_rules_add_period (JsonBuilder *b, const HyPeriodRule *period)
+{
+	static const gchar *const kinds[] = {"weekly", "monthly", "yearly", "date"};
+	json_builder_begin_object (b);
+	hy_rules_add_string (b, "kind", kinds[period->kind]);
+	hy_rules_add_string (b, "name", period->name);
+	if (period->kind == HY_PERIOD_WEEKLY || period->kind == HY_PERIOD_MONTHLY) {
+		json_builder_set_member_name (b, "days");
+		json_builder_begin_array (b);
+		for (gint d = 1; d <= 31; d++) {
+			if (period->days & (G_GUINT64_CONSTANT (1) << d))
+				json_builder_add_int_value (b, d);
+		}
+		json_builder_end_array (b);
+	} else if (period->kind == HY_PERIOD_YEARLY) {
+		g_autofree gchar *from = g_strdup_printf ("%02d-%02d", period->from_md / 100,
+							  period->from_md % 100);
+		g_autofree gchar *to = g_strdup_printf ("%02d-%02d", period->to_md / 100,
+							period->to_md % 100);
+		hy_rules_add_string (b, "from", from);
+		hy_rules_add_string (b, "to", to);
+	} else {
+		g_autofree gchar *from = hy_rules_jday_to_string (period->from_jday);
+		g_autofree gchar *to = hy_rules_jday_to_string (period->to_jday);
+		hy_rules_add_string (b, "from", from);
+		hy_rules_add_string (b, "to", to);
+	}
+	hy_rules_add_factor (b, period->factor);
+	json_builder_end_object (b);
+}
+
+static void
+hy_rules_add_store (JsonBuilder *b, const HyStoreRules *store)
+{
+	static const gchar *const modes[] = {"day", "week", "month"};
+	g_autoptr(GList) codes = hy_rules_sorted_keys (store->prices);
+
+	json_builder_begin_object (b);
+	hy_rules_add_bool (b, "use_level_points", store->use_level_points);
+	hy_rules_add_bool (b, "use_item_points", store->use_item_points);
+	hy_rules_add_bool (b, "use_period", store->use_period);
+	hy_rules_add_bool (b, "use_level_discount", store->use_level_discount);
+	hy_rules_add_bool (b, "use_item_discount", store->use_item_discount);
+	hy_rules_add_bool (b, "use_order_total", store->use_order_total);
+	hy_rules_add_factor (b, store->factor);
+	json_builder_set_member_name (b, "birthday");
+	json_builder_begin_object (b);
+	hy_rules_add_string (b, "mode", modes[store->birthday_mode]);
+	hy_rules_add_factor (b, store->birthday);
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "prices");
+	json_builder_begin_object (b);
+	for (GList *l = codes; l != NULL; l = l->next)
+		hy_rules_add_int (b, l->data, *(gint64 *) g_hash_table_lookup (store->prices, l->data));
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "periods");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < store->periods->len; i++)
+		hy_rules_add_period (b, g_ptr_array_index (store->periods, i));
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "order_total");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < store->order_bands->len; i++) {
+		const HyOrderBand *band = &g_array_index (store->order_bands, HyOrderBand, i);
+		json_builder_begin_object (b);
+		hy_rules_add_int (b, "min", band->min);
+		hy_rules_add_int (b, "max", band->max);
+		hy_rules_add_int (b, "extra_discount_bp", band->extra_discount_bp);
+		hy_rules_add_int (b, "extra_points_bp", band->extra_points_bp);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	json_builder_end_object (b);
+}
+
+JsonNode *
+hy_rules_to_node (const HyRules *rules)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new ();
+	g_autoptr(GList) levels = hy_rules_sorted_keys (rules->levels);
+	g_autoptr(GList) items = hy_rules_sorted_keys (rules->items);
+	g_autoptr(GList) stores = hy_rules_sorted_keys (rules->stores);
+
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "levels");
+	json_builder_begin_array (b);
+	for (GList *l = levels; l != NULL; l = l->next) {
+		const HyLevelRule *level = g_hash_table_lookup (rules->levels, l->data);
+		json_builder_begin_object (b);
+		hy_rules_add_string (b, "name", level->name);
+		hy_rules_add_factor (b, level->factor);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "items");
+	json_builder_begin_array (b);
+	for (GList *l = items; l != NULL; l = l->next) {
+		const HyItemRule *item = g_hash_table_lookup (rules->items, l->data);
+		json_builder_begin_object (b);
+		hy_rules_add_string (b, "code", item->code);
+		hy_rules_add_string (b, "name", item->name);
+		hy_rules_add_int (b, "price", item->price);
+		if (item->member_price >= 0)
+			hy_rules_add_int (b, "member_price", item->member_price);
+		if (item->special_price >= 0)
+			hy_rules_add_int (b, "special_price", item->special_price);
+		hy_rules_add_string (b, "category", item->category);
+		hy_rules_add_string (b, "brand", item->brand);
+		if (item->has_factor)
+			hy_rules_add_factor (b, item->factor);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	hy_rules_add_groups (b, "categories", rules->categories);
+	hy_rules_add_groups (b, "brands", rules->brands);
+	json_builder_set_member_name (b, "stores");
+	json_builder_begin_object (b);
+	for (GList *l = stores; l != NULL; l = l->next) {
+		json_builder_set_member_name (b, l->data);
+		hy_rules_add_store (b, g_hash_table_lookup (rules->stores, l->data));
+	}
+	json_builder_end_object (b);
+	json_builder_end_object (b);
+	return json_builder_get_root (b);
+}

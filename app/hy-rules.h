@@ -1,0 +1,107 @@
+/* Huiyuan: the points and discount rules (积分折扣规则) as HQ keeps them: a JSON
+ * document under version control, loaded into this model and validated with errors
+ * that name the path of the bad value. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Coefficients larger than 10× are refused: they are typos, and the bound keeps the
+ * exact 128-bit product of six coefficients from overflowing. */
+#define HY_RULES_MAX_BP 100000
+
+typedef struct {
+	gint points_bp;	  /* 10000 = 100% */
+	gint discount_bp; /* 9000 = 9折 */
+} HyFactor;
+
+#define HY_FACTOR_NEUTRAL ((HyFactor){10000, 10000})
+
+typedef struct {
+	gchar *name;
+	HyFactor factor;
+} HyLevelRule;
+
+typedef struct {
+	gchar *code;
+	gchar *name;
+	gint64 price;	      /* HQ list price, fen */
+	gint64 member_price;  /* fen, or -1 */
+	gint64 special_price; /* fen, or -1 */
+	gchar *category;      /* or NULL */
+	gchar *brand;	      /* or NULL */
+	gboolean has_factor;  /* else the category's, else the brand's */
+	HyFactor factor;
+} HyItemRule;
+
+typedef enum {
+	HY_PERIOD_WEEKLY,  /* days 1..7, Monday = 1 */
+	HY_PERIOD_MONTHLY, /* days 1..31 */
+	HY_PERIOD_YEARLY,  /* from/to as month-day, may wrap the new year */
+	HY_PERIOD_DATE,	   /* from/to as dates */
+} HyPeriodKind;
+
+typedef struct {
+	HyPeriodKind kind;
+	guint64 days;	   /* bit n set: day n (weekly, monthly) */
+	gint from_md;	   /* yearly: month × 100 + day */
+	gint to_md;
+	guint32 from_jday; /* date: GDate julian days */
+	guint32 to_jday;
+	HyFactor factor;
+	gchar *name; /* or NULL */
+} HyPeriodRule;
+
+typedef struct {
+	gint64 min; /* fen, inclusive */
+	gint64 max; /* fen, inclusive */
+	gint extra_discount_bp;
+	gint extra_points_bp;
+} HyOrderBand;
+
+typedef enum {
+	HY_BIRTHDAY_DAY,
+	HY_BIRTHDAY_WEEK,
+	HY_BIRTHDAY_MONTH,
+} HyBirthdayMode;
+
+typedef struct {
+	gchar *code;
+	gboolean use_level_points;
+	gboolean use_item_points;
+	gboolean use_period;
+	gboolean use_level_discount;
+	gboolean use_item_discount;
+	gboolean use_order_total;
+	HyFactor factor; /* 店面积分系数 / 店面折扣系数 */
+	HyBirthdayMode birthday_mode;
+	HyFactor birthday;
+	GHashTable *prices;	/* item code -> gint64 * fen (分店自行定价) */
+	GPtrArray *periods;	/* HyPeriodRule, in file order */
+	GArray *order_bands;	/* HyOrderBand */
+} HyStoreRules;
+
+typedef struct {
+	GHashTable *levels;	/* name -> HyLevelRule */
+	GHashTable *items;	/* code -> HyItemRule */
+	GHashTable *categories; /* name -> HyFactor * */
+	GHashTable *brands;	/* name -> HyFactor * */
+	GHashTable *stores;	/* code -> HyStoreRules */
+} HyRules;
+
+HyRules *hy_rules_new (void);
+void hy_rules_free (HyRules *rules);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyRules, hy_rules_free)
+
+/* Parses and validates a rules document. An error (HY_ERROR_INVALID_INPUT) names the
+ * JSON path of the first bad value, e.g. "stores.S01.periods[2].from: not a date". */
+HyRules *hy_rules_from_json (const gchar *text, gssize length, GError **error);
+HyRules *hy_rules_from_node (JsonNode *root, GError **error);
+/* The canonical document; from_json (to_json (r)) gives the same rules. */
+JsonNode *hy_rules_to_node (const HyRules *rules);
+
+/* The store's rules, or neutral rules (all switches off, 100%) when the store has none. */
+const HyStoreRules *hy_rules_get_store (const HyRules *rules, const gchar *code);
+
+G_END_DECLS
