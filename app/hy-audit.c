@@ -85,8 +85,7 @@ hy_audit_append (HyDb *db,
 	sqlite3_bind_text (stmt, 12, hash, -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
-	/* the head, so deleting the newest rows is detectable too */
-	if (!hy_db_meta_set (db, "audit_head", seq_text, error))
+	if (!hy_chain_advance (db, "audit", seq, hash, error))
 		return FALSE;
 	return hy_outbox_capture (db, "audit", id, HY_CHANGE_INSERT, hlc, error);
 }

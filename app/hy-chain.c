@@ -6,12 +6,20 @@
 gchar *
 hy_chain_canonical (const gchar *const *fields, guint n_fields)
 {
-	g_autoptr(GString) str = g_string_new (NULL);
+	/* built by hand, not printf: this runs twice in every ledger write */
+	g_autoptr(GString) str = g_string_sized_new (256);
 	for (guint i = 0; i < n_fields; i++) {
-		if (fields[i] == NULL)
-			g_string_append (str, "-;");
-		else
-			g_string_append_printf (str, "%zu:%s;", strlen (fields[i]), fields[i]);
+		gchar len[24];
+		gsize n;
+		if (fields[i] == NULL) {
+			g_string_append_len (str, "-;", 2);
+			continue;
+		}
+		n = strlen (fields[i]);
+		g_string_append_len (str, len, g_snprintf (len, sizeof len, "%zu", n));
+		g_string_append_c (str, ':');
+		g_string_append_len (str, fields[i], (gssize) n);
+		g_string_append_c (str, ';');
 	}
 	return g_string_free (g_steal_pointer (&str), FALSE);
 }
@@ -26,6 +34,18 @@ hy_chain_hash (const gchar *prev_hash, const gchar *canonical)
 	return g_strdup (g_checksum_get_string (sum));
 }
 
+static const gchar *
+hy_chain_head_key (const gchar *table)
+{
+	if (g_strcmp0 (table, "audit") == 0)
+		return "audit_head";
+	if (g_strcmp0 (table, "account_entries") == 0)
+		return "ledger_head";
+	g_return_val_if_reached (NULL);
+}
+
+/* Only this store appends to its own chain, so the head lives in meta (on the page
+ * every write touches anyway) instead of an index on (origin_store, origin_seq). */
 gboolean
 hy_chain_next (HyDb *db,
 	       const gchar *table,
@@ -34,29 +54,37 @@ hy_chain_next (HyDb *db,
 	       gchar **prev_hash,
 	       GError **error)
 {
-	g_autofree gchar *sql = NULL;
-	g_autoptr(HyStmt) stmt = NULL;
-	gboolean has_row = FALSE;
+	const gchar *key = hy_chain_head_key (table);
+	g_autofree gchar *local = hy_db_meta_get (db, "store_id");
+	g_autofree gchar *head = NULL;
+	const gchar *hash;
 
-	/* table is one of the fixed chained tables, never user input */
-	g_return_val_if_fail (g_strcmp0 (table, "audit") == 0 ||
-				  g_strcmp0 (table, "account_entries") == 0,
-			      FALSE);
-	sql = g_strdup_printf ("SELECT origin_seq, hash FROM %s WHERE origin_store = ? "
-			       "ORDER BY origin_seq DESC LIMIT 1",
-			       table);
-	stmt = hy_db_prepare (db, sql, error);
-	if (stmt == NULL)
+	if (key == NULL || g_strcmp0 (origin, local) != 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED,
+			     "only this store appends to its %s chain", table);
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, origin, -1, SQLITE_TRANSIENT);
-	if (!hy_db_step_row (db, stmt, &has_row, error))
-		return FALSE;
-	if (has_row) {
-		*seq = sqlite3_column_int64 (stmt, 0) + 1;
-		*prev_hash = hy_stmt_dup_text (stmt, 1);
-	} else {
+	}
+	/* "<seq>:<hash>" */
+	head = hy_db_meta_get (db, key);
+	if (head == NULL) {
 		*seq = 1;
 		*prev_hash = g_strdup (HY_CHAIN_GENESIS);
+		return TRUE;
 	}
+	hash = strchr (head, ':');
+	if (hash == NULL) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "the %s chain head is damaged",
+			     table);
+		return FALSE;
+	}
+	*seq = g_ascii_strtoll (head, NULL, 10) + 1;
+	*prev_hash = g_strdup (hash + 1);
 	return TRUE;
+}
+
+gboolean
+hy_chain_advance (HyDb *db, const gchar *table, gint64 seq, const gchar *hash, GError **error)
+{
+	g_autofree gchar *head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", seq, hash);
+	return hy_db_meta_set (db, hy_chain_head_key (table), head, error);
 }

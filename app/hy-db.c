@@ -51,6 +51,16 @@ hy_db_exec (HyDb *self, const gchar *sql, GError **error)
 	return TRUE;
 }
 
+HyStmt *hy_db_prepare (HyDb *self, const gchar *sql, GError **error);
+
+/* For statements run on every transaction: prepared once, not parsed each time. */
+static gboolean
+hy_db_exec_cached (HyDb *self, const gchar *sql, GError **error)
+{
+	g_autoptr(HyStmt) stmt = hy_db_prepare (self, sql, error);
+	return stmt != NULL && hy_db_step_done (self, stmt, error);
+}
+
 HyStmt *
 hy_db_prepare (HyDb *self, const gchar *sql, GError **error)
 {
@@ -120,7 +130,7 @@ hy_db_begin (HyDb *self, GError **error)
 	if (self->txn_depth == 0) {
 		/* IMMEDIATE: take the write lock now, so a busy database fails here and
 		 * not halfway through a sale */
-		if (!hy_db_exec (self, "BEGIN IMMEDIATE", error)) {
+		if (!hy_db_exec_cached (self, "BEGIN IMMEDIATE", error)) {
 			g_free (txn);
 			return NULL;
 		}
@@ -144,10 +154,13 @@ hy_txn_commit (HyTxn *txn, GError **error)
 {
 	g_autofree gchar *sql = NULL;
 	g_return_val_if_fail (!txn->done, FALSE);
-	if (txn->savepoint != NULL)
+	if (txn->savepoint != NULL) {
 		sql = g_strdup_printf ("RELEASE %s", txn->savepoint);
-	if (!hy_db_exec (txn->db, sql != NULL ? sql : "COMMIT", error))
+		if (!hy_db_exec (txn->db, sql, error))
+			return FALSE;
+	} else if (!hy_db_exec_cached (txn->db, "COMMIT", error)) {
 		return FALSE;
+	}
 	txn->done = TRUE;
 	txn->db->txn_depth--;
 	return TRUE;

@@ -67,13 +67,12 @@ hy_change_op_to_string (HyChangeOp op)
 	}
 }
 
-/* "INSERT INTO outbox … SELECT json_object('id', id, …) FROM <table> WHERE id = ?",
- * with the table's columns read from the schema itself. */
+/* "SELECT json_object('id', id, …) FROM <table> WHERE id = ?", with the table's
+ * columns read from the schema itself. */
 static gchar *
-hy_outbox_build_capture_sql (HyDb *db, const gchar *table, GError **error)
+hy_outbox_build_payload_sql (HyDb *db, const gchar *table, GError **error)
 {
-	g_autoptr(GString) sql = g_string_new ("INSERT INTO outbox (tbl, kind, op, row_id, hlc, payload) "
-					       "SELECT ?1, ?2, ?3, ?4, ?5, json_object(");
+	g_autoptr(GString) sql = g_string_new ("SELECT json_object(");
 	g_autofree gchar *pragma = g_strdup_printf ("PRAGMA table_info(%s)", table);
 	sqlite3_stmt *stmt = NULL;
 	guint n = 0;
@@ -89,13 +88,13 @@ hy_outbox_build_capture_sql (HyDb *db, const gchar *table, GError **error)
 		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "no such table %s", table);
 		return NULL;
 	}
-	g_string_append_printf (sql, ") FROM %s WHERE id = ?4", table);
+	g_string_append_printf (sql, ") FROM %s WHERE id = ?", table);
 	return g_string_free (g_steal_pointer (&sql), FALSE);
 }
 
 /* The schema is fixed for a build, so the text is built once per table. */
 static gchar *
-hy_outbox_capture_sql (HyDb *db, const gchar *table, GError **error)
+hy_outbox_payload_sql (HyDb *db, const gchar *table, GError **error)
 {
 	static GMutex lock;
 	static GHashTable *cache = NULL;
@@ -106,7 +105,7 @@ hy_outbox_capture_sql (HyDb *db, const gchar *table, GError **error)
 		cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	sql = g_strdup (g_hash_table_lookup (cache, table));
 	if (sql == NULL) {
-		sql = hy_outbox_build_capture_sql (db, table, error);
+		sql = hy_outbox_build_payload_sql (db, table, error);
 		if (sql != NULL)
 			g_hash_table_insert (cache, g_strdup (table), g_strdup (sql));
 	}
@@ -129,17 +128,15 @@ hy_outbox_capture (HyDb *db,
 		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "table %s is not replicated", table);
 		return FALSE;
 	}
-	if (op == HY_CHANGE_DELETE) {
-		stmt = hy_db_prepare (db,
-				      "INSERT INTO outbox (tbl, kind, op, row_id, hlc, payload) "
-				      "VALUES (?1, ?2, ?3, ?4, ?5, json_object('id', ?4))",
-				      error);
-	} else {
-		g_autofree gchar *sql = hy_outbox_capture_sql (db, table, error);
-		if (sql == NULL)
-			return FALSE;
-		stmt = hy_db_prepare (db, sql, error);
-	}
+	/* seq only grows, even after shipped rows are trimmed: the relay acknowledges by
+	 * (store, seq) */
+	stmt = hy_db_prepare (db,
+			      "INSERT INTO outbox (seq, tbl, kind, op, row_id, hlc) SELECT "
+			      "max (coalesce ((SELECT max (seq) FROM outbox), 0), "
+			      "     coalesce ((SELECT CAST (value AS INTEGER) FROM meta "
+			      "                WHERE key = 'outbox_trimmed'), 0)) + 1, "
+			      "?, ?, ?, ?, ?",
+			      error);
 	if (stmt == NULL)
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
@@ -147,14 +144,61 @@ hy_outbox_capture (HyDb *db,
 	sqlite3_bind_text (stmt, 3, hy_change_op_to_string (op), -1, SQLITE_STATIC);
 	sqlite3_bind_text (stmt, 4, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64 (stmt, 5, hlc);
+	return hy_db_step_done (db, stmt, error);
+}
+
+gchar *
+hy_outbox_payload (HyDb *db, const gchar *table, const gchar *id, GError **error)
+{
+	g_autofree gchar *sql = NULL;
+	g_autoptr(HyStmt) stmt = NULL;
+	gboolean has_row = FALSE;
+
+	if (hy_table_kind (table) == HY_TABLE_KIND_LOCAL ||
+	    hy_table_kind (table) == HY_TABLE_KIND_DERIVED) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "table %s is not replicated", table);
+		return NULL;
+	}
+	sql = hy_outbox_payload_sql (db, table, error);
+	if (sql == NULL)
+		return NULL;
+	stmt = hy_db_prepare (db, sql, error);
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return NULL;
+	/* a deleted row ships as its id alone */
+	if (!has_row)
+		return g_strdup_printf ("{\"id\":\"%s\"}", id);
+	return hy_stmt_dup_text (stmt, 0);
+}
+
+gboolean
+hy_outbox_trim (HyDb *db, gint64 through_seq, GError **error)
+{
+	g_autoptr(HyTxn) txn = hy_db_begin (db, error);
+	g_autoptr(HyStmt) stmt = NULL;
+	g_autofree gchar *text = NULL;
+	g_autofree gchar *trimmed = NULL;
+	gint64 before;
+
+	if (txn == NULL)
+		return FALSE;
+	trimmed = hy_db_meta_get (db, "outbox_trimmed");
+	before = trimmed != NULL ? g_ascii_strtoll (trimmed, NULL, 10) : 0;
+	if (through_seq <= before)
+		return hy_txn_commit (txn, error);
+	stmt = hy_db_prepare (db, "DELETE FROM outbox WHERE seq <= ?", error);
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (stmt, 1, through_seq);
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
-	if (sqlite3_changes (hy_db_get_handle (db)) != 1) {
-		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "no row %s in %s to capture", id,
-			     table);
+	text = g_strdup_printf ("%" G_GINT64_FORMAT, through_seq);
+	if (!hy_db_meta_set (db, "outbox_trimmed", text, error))
 		return FALSE;
-	}
-	return TRUE;
+	return hy_txn_commit (txn, error);
 }
 
 gint64

@@ -62,6 +62,8 @@ static const gchar *migration_v1 =
 	"CREATE TABLE members ("
 	"  id TEXT PRIMARY KEY, name TEXT NOT NULL,"
 	"  name_pinyin TEXT NOT NULL, name_initials TEXT NOT NULL,"
+	/* pinyin without spaces, so "zhangsan" and "zhangs" find "zhang san" by prefix */
+	"  name_pinyin_flat TEXT NOT NULL DEFAULT '',"
 	"  gender TEXT NOT NULL DEFAULT '' CHECK (gender IN ('', 'male', 'female')),"
 	"  birthday TEXT, id_number TEXT, phone TEXT,"
 	"  province TEXT, city TEXT, district TEXT, address TEXT, zip TEXT, email TEXT, note TEXT,"
@@ -74,6 +76,7 @@ static const gchar *migration_v1 =
 	"CREATE INDEX members_id_number ON members (id_number);"
 	"CREATE INDEX members_initials ON members (name_initials);"
 	"CREATE INDEX members_pinyin ON members (name_pinyin);"
+	"CREATE INDEX members_pinyin_flat ON members (name_pinyin_flat);"
 	"CREATE TABLE cards ("
 	"  id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, member_id TEXT NOT NULL,"
 	"  kind_id TEXT NOT NULL,"
@@ -90,7 +93,9 @@ static const gchar *migration_v1 =
 	"  UNIQUE (entity_id, field_id));"
 	"CREATE INDEX field_values_search ON field_values (field_id, value);"
 
-	/* ledger: insert-only */
+	/* ledger: insert-only. Rows are keyed by their time-ordered id; each store's hash
+	 * chain is ordered by origin_seq, whose head is kept in meta (hy-chain.c), so no
+	 * index on it is paid for by every write */
 	"CREATE TABLE account_entries ("
 	"  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, member_id TEXT NOT NULL,"
 	"  account TEXT NOT NULL CHECK (account IN ('money', 'points', 'count', 'time')),"
@@ -98,8 +103,8 @@ static const gchar *migration_v1 =
 	"  op TEXT NOT NULL, op_id TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',"
 	"  store_id TEXT NOT NULL, terminal_id TEXT NOT NULL, operator_id TEXT NOT NULL,"
 	"  at INTEGER NOT NULL, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
-	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
-	"  UNIQUE (origin_store, origin_seq));"
+	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
+	"  WITHOUT ROWID;"
 	"CREATE INDEX account_entries_card ON account_entries (card_id, account, item);"
 	"CREATE INDEX account_entries_op ON account_entries (op_id);"
 	"CREATE TABLE audit ("
@@ -107,8 +112,8 @@ static const gchar *migration_v1 =
 	"  operator_id TEXT NOT NULL, terminal_id TEXT NOT NULL,"
 	"  action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL,"
 	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
-	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
-	"  UNIQUE (origin_store, origin_seq));"
+	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
+	"  WITHOUT ROWID;"
 	"CREATE TRIGGER account_entries_no_update BEFORE UPDATE ON account_entries"
 	"  BEGIN SELECT RAISE (ABORT, 'account entries are insert-only'); END;"
 	"CREATE TRIGGER account_entries_no_delete BEFORE DELETE ON account_entries"
@@ -127,10 +132,11 @@ static const gchar *migration_v1 =
 	"  gram TEXT NOT NULL, member_id TEXT NOT NULL,"
 	"  PRIMARY KEY (gram, member_id)) WITHOUT ROWID;"
 
-	/* local only */
+	/* local only; outbox.seq continues after meta "outbox_trimmed" (hy-outbox.c), so
+	 * it never repeats once shipped rows are trimmed */
 	"CREATE TABLE outbox ("
-	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, kind TEXT NOT NULL,"
-	"  op TEXT NOT NULL, row_id TEXT NOT NULL, hlc INTEGER NOT NULL, payload TEXT NOT NULL);"
+	"  seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  op TEXT NOT NULL, row_id TEXT NOT NULL, hlc INTEGER NOT NULL);"
 	"CREATE TABLE card_stock_cursor ("
 	"  stock_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);";
 

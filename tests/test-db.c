@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "hy-db.h"
 #include "hy-error.h"
@@ -9,6 +10,7 @@
 #include "hy-id.h"
 #include "hy-outbox.h"
 #include "hy-test-common.h"
+#include "hy-verify.h"
 
 static gchar *
 pragma_text (HyDb *db, const gchar *pragma)
@@ -113,6 +115,13 @@ test_db_migrate_fixture (gconstpointer user_data)
 	g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
 	g_assert_cmpstr ((const gchar *) sqlite3_column_text (stmt, 0), ==, "张三");
 	sqlite3_finalize (stmt);
+	{
+		/* chains, balances and the audit log of the old file still verify */
+		g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+		g_assert_true (hy_verify (db, problems, &error));
+		g_assert_no_error (error);
+		g_assert_cmpint (problems->len, ==, 0);
+	}
 	g_clear_object (&db);
 
 	g_unlink (path);
@@ -182,6 +191,54 @@ test_db_insert_only (void)
 	g_clear_error (&error);
 	g_assert_false (hy_db_exec (store->db, "UPDATE audit SET action = 'x'", &error));
 	g_assert_nonnull (strstr (error->message, "append-only"));
+}
+
+/* Rows are shipped as they are; sequence numbers keep growing across trims. */
+static void
+test_outbox_payload_and_trim (void)
+{
+	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *store_id = hy_db_meta_get (store->db, "store_id");
+	g_autofree gchar *payload = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new ();
+	gint64 last = hy_test_store_count (store, "SELECT max (seq) FROM outbox");
+	gint64 hlc = 0;
+	JsonObject *row;
+
+	payload = hy_outbox_payload (store->db, "stores", store_id, &error);
+	g_assert_no_error (error);
+	g_assert_true (json_parser_load_from_data (parser, payload, -1, &error));
+	row = json_node_get_object (json_parser_get_root (parser));
+	g_assert_cmpstr (json_object_get_string_member (row, "code"), ==, "S01");
+	g_assert_cmpstr (json_object_get_string_member (row, "id"), ==, store_id);
+	g_assert_true (json_object_has_member (row, "hlc"));
+	g_clear_pointer (&payload, g_free);
+
+	/* local and derived tables are never shipped */
+	g_assert_null (hy_outbox_payload (store->db, "balances", store_id, &error));
+	g_assert_error (error, HY_ERROR, HY_ERROR_FAILED);
+	g_clear_error (&error);
+	g_assert_null (hy_outbox_payload (store->db, "meta", store_id, &error));
+	g_clear_error (&error);
+
+	g_assert_true (hy_outbox_trim (store->db, last, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (hy_outbox_length (store->db), ==, 0);
+	{
+		g_autoptr(HyTxn) txn = hy_db_begin (store->db, &error);
+		g_assert_true (hy_hlc_tick (store->db, &hlc, &error));
+		g_assert_true (hy_outbox_capture (store->db, "stores", store_id, HY_CHANGE_UPDATE,
+						  hlc, &error));
+		g_assert_false (hy_outbox_capture (store->db, "balances", store_id,
+						   HY_CHANGE_UPDATE, hlc, &error));
+		g_clear_error (&error);
+		g_assert_true (hy_txn_commit (txn, &error));
+	}
+	g_assert_cmpint (hy_test_store_count (store, "SELECT seq FROM outbox"), ==, last + 1);
+	/* trimming an older point again changes nothing */
+	g_assert_true (hy_outbox_trim (store->db, last - 1, &error));
+	g_assert_cmpint (hy_outbox_length (store->db), ==, 1);
 }
 
 static void
@@ -259,6 +316,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/huiyuan/db/newer-schema-refused", test_db_newer_schema_refused);
 	g_test_add_func ("/huiyuan/db/transactions", test_db_transactions);
 	g_test_add_func ("/huiyuan/db/insert-only", test_db_insert_only);
+	g_test_add_func ("/huiyuan/outbox/payload-and-trim", test_outbox_payload_and_trim);
 	g_test_add_func ("/huiyuan/id/uuidv7", test_id_uuidv7);
 	g_test_add_func ("/huiyuan/hlc/step", test_hlc);
 	g_test_add_func ("/huiyuan/hlc/persisted", test_hlc_persisted);
