@@ -54,4 +54,22 @@ gboolean hy_member_update (HyDb *db,
 			   GError **error);
 HyMember *hy_member_get (HyDb *db, const gchar *id, GError **error);
 
+/* The registration fields by their API and CSV names, in form order: "name", "phone",
+ * "gender", "birthday", "id_number", "province", "city", "district", "address", "zip",
+ * "email", "note". */
+const gchar *const *hy_member_field_names (void);
+/* Reads or replaces (with a copy of `value`) the registration field `field`; FALSE/NULL
+ * for a name that is not one. */
+const gchar *hy_member_get_field (const HyMember *member, const gchar *field);
+gboolean hy_member_set_field (HyMember *member, const gchar *field, const gchar *value);
+/* Checks and normalises (trims; "男"/"m" → "male"; a lowercase ID check "x" → "X")
+ * every registration field and custom field of `member` in place; fills an empty
+ * birthday from the ID number. On error `field_out` (may be NULL) names the field or
+ * custom field key, and the message gives the reason only. Writes nothing. */
+gboolean hy_member_validate (HyDb *db,
+			     HyMember *member,
+			     gboolean creating,
+			     const gchar **field_out,
+			     GError **error);
+
 G_END_DECLS
