@@ -98,4 +98,13 @@ gboolean hy_card_set_pin (HyDb *db,
 			  GError **error);
 gboolean hy_card_check_pin (HyDb *db, const gchar *number, const gchar *pin, GError **error);
 
+/* TRUE when the card's expiry date is before today (local time). */
+gboolean hy_card_is_expired (const HyCard *card);
+/* Refuses (HY_ERROR_CONFLICT) a retired or lost card, and with `check_expiry` an expired
+ * one; `what` names the refused operation for the message ("a recharge"). */
+gboolean hy_card_check_usable (const HyCard *card,
+			       const gchar *what,
+			       gboolean check_expiry,
+			       GError **error);
+
 G_END_DECLS

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "hy-audit.h"
@@ -33,7 +35,7 @@ hy_item_validate (const gchar *code, const gchar *name, gint64 price, GError **e
 	}
 	if (price < 0 || price > G_GINT64_CONSTANT (10000000000)) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("item “%s”: price %" G_GINT64_FORMAT " fen is out of range"), code,
+			     _("item “%s”: price %" PRId64 " fen is out of range"), code,
 			     price);
 		return FALSE;
 	}

@@ -74,6 +74,18 @@ gboolean hy_ledger_adjust_points (HyDb *db,
 				  gchar **op_id_out,
 				  GError **error);
 
+/* Every non-zero balance of a card, money and points first, then counts and time per
+ * item. */
+typedef struct {
+	HyAccount account;
+	gchar *item; /* "" for money and points */
+	gint64 amount;
+} HyBalance;
+
+void hy_balance_free (HyBalance *balance);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyBalance, hy_balance_free)
+GPtrArray *hy_ledger_list_balances (HyDb *db, const gchar *card_id, GError **error);
+
 /* Rebuilds the balances table from the entries (a derived table). */
 gboolean hy_ledger_rebuild_balances (HyDb *db, GError **error);
 
