@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "hy-date.h"
@@ -212,8 +214,8 @@ hy_pricing_list_price (const HyRules *rules,
 	if (in->item == NULL) {
 		if (in->amount <= 0 || in->amount > HY_PRICING_MAX_LINE) {
 			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				     _("line %u: amount %" G_GINT64_FORMAT
-				       " fen is not between 1 and %" G_GINT64_FORMAT),
+				     _("line %u: amount %" PRId64
+				       " fen is not between 1 and %" PRId64),
 				     index + 1, in->amount, HY_PRICING_MAX_LINE);
 			return FALSE;
 		}
@@ -231,7 +233,7 @@ hy_pricing_list_price (const HyRules *rules,
 	}
 	if (in->qty <= 0 || in->qty > 1000000) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("line %u: quantity %" G_GINT64_FORMAT " is not between 1 and 1000000"),
+			     _("line %u: quantity %" PRId64 " is not between 1 and 1000000"),
 			     index + 1, in->qty);
 		return FALSE;
 	}
@@ -242,7 +244,7 @@ hy_pricing_list_price (const HyRules *rules,
 	line->price_source = store_price != NULL ? "store" : "hq";
 	if (line->unit_price > HY_PRICING_MAX_LINE / line->qty) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("line %u: more than %" G_GINT64_FORMAT " fen on one line"), index + 1,
+			     _("line %u: more than %" PRId64 " fen on one line"), index + 1,
 			     HY_PRICING_MAX_LINE);
 		return FALSE;
 	}

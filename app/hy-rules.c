@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "hy-date.h"
@@ -176,7 +178,7 @@ hy_rules_int (JsonObject *obj,
 	value = json_node_get_int (node);
 	if (value < min || value > max) {
 		g_autofree gchar *why = g_strdup_printf (
-		    _("%" G_GINT64_FORMAT " is out of range %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+		    _("%" PRId64 " is out of range %" PRId64 "–%" PRId64),
 		    value, min, max);
 		return hy_rules_fail (error, p, why);
 	}

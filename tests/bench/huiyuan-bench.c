@@ -1,0 +1,359 @@
+/* huiyuan-bench: Huiyuan's performance, as ratios to the raw SQLite floor in the same run.
+ *
+ *   huiyuan-bench lookup   [--members N] [--queries Q] [--db PATH] [--seed S]
+ *   huiyuan-bench recharge [--count N] [--db PATH]
+ *
+ * Prints one JSON object. Times are wall-clock on this machine; read the ratios. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <time.h>
+
+#include "hy-actor.h"
+#include "hy-db.h"
+#include "hy-demo.h"
+#include "hy-ledger.h"
+#include "hy-member-search.h"
+#include "hy-member.h"
+#include "hy-store.h"
+
+#define BENCH_PASSWORD "bench-admin"
+
+static gint64
+now_ns (void)
+{
+	struct timespec ts;
+	clock_gettime (CLOCK_MONOTONIC, &ts);
+	return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static gint
+cmp_gint64 (gconstpointer a, gconstpointer b)
+{
+	gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+	return x < y ? -1 : x > y;
+}
+
+/* The q-th quantile (0..1) in microseconds, with two decimals. */
+static gdouble
+quantile_us (GArray *samples_ns, gdouble q)
+{
+	guint i;
+	if (samples_ns->len == 0)
+		return 0;
+	g_array_sort (samples_ns, cmp_gint64);
+	i = (guint) (q * (samples_ns->len - 1) + 0.5);
+	return g_array_index (samples_ns, gint64, i) / 1000.0;
+}
+
+static void
+die (const gchar *what, GError *error)
+{
+	g_printerr ("huiyuan-bench: %s: %s\n", what, error != NULL ? error->message : "failed");
+	exit (2);
+}
+
+/* Removes a database the benchmark made in its own temporary directory. */
+static void
+bench_remove_scratch (const gchar *dir, const gchar *path)
+{
+	if (dir == NULL)
+		return;
+	for (const gchar *const *s = (const gchar *const[]){"", "-wal", "-shm", NULL}; *s; s++) {
+		g_autofree gchar *p = g_strconcat (path, *s, NULL);
+		g_unlink (p);
+	}
+	g_rmdir (dir);
+}
+
+static void
+print_json (JsonBuilder *b)
+{
+	g_autoptr(JsonNode) root = json_builder_get_root (b);
+	g_autofree gchar *text = json_to_string (root, TRUE);
+	g_print ("%s\n", text);
+}
+
+/* Opens PATH, or creates a store there with `members` demo members. */
+static HyDb *
+bench_store (const gchar *path, guint members, guint64 seed, gdouble *generate_s)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HyDb) db = NULL;
+	g_autoptr(HyActor) admin = NULL;
+	gint64 t0;
+
+	*generate_s = 0;
+	if (g_file_test (path, G_FILE_TEST_EXISTS)) {
+		db = hy_db_open (path, HY_DB_OPEN_EXISTING, &error);
+		if (db == NULL)
+			die (path, error);
+		return g_steal_pointer (&db);
+	}
+	db = hy_db_open (path, HY_DB_OPEN_CREATE, &error);
+	if (db == NULL || !hy_store_init (db, "BENCH", "Benchmark store", FALSE, BENCH_PASSWORD, &error))
+		die ("creating the store", error);
+	admin = hy_actor_login (db, "admin", BENCH_PASSWORD, &error);
+	if (admin == NULL)
+		die ("login", error);
+	t0 = now_ns ();
+	if (!hy_demo_generate (db, admin, members, seed, &error))
+		die ("generating members", error);
+	*generate_s = (now_ns () - t0) / 1e9;
+	return g_steal_pointer (&db);
+}
+
+static GPtrArray *
+sample_column (HyDb *db, const gchar *sql, guint n)
+{
+	GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2 (hy_db_get_handle (db), sql, -1, &stmt, NULL) != SQLITE_OK)
+		g_error ("%s", sqlite3_errmsg (hy_db_get_handle (db)));
+	sqlite3_bind_int (stmt, 1, (gint) n);
+	while (sqlite3_step (stmt) == SQLITE_ROW)
+		g_ptr_array_add (values, g_strdup ((const gchar *) sqlite3_column_text (stmt, 0)));
+	sqlite3_finalize (stmt);
+	return values;
+}
+
+/* The raw floor: the one indexed SELECT a lookup of that kind cannot avoid. */
+static gint64
+raw_lookup_ns (sqlite3_stmt *stmt, const gchar *query, gboolean prefix)
+{
+	gint64 t0 = now_ns ();
+	guint rows = 0;
+	sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
+	if (prefix) {
+		g_autofree gchar *upper = g_strconcat (query, "\xff", NULL);
+		sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_TRANSIENT);
+	}
+	while (sqlite3_step (stmt) == SQLITE_ROW)
+		rows++;
+	sqlite3_reset (stmt);
+	return now_ns () - t0;
+}
+
+static JsonNode *
+bench_lookup_kind (HyDb *db,
+		   const gchar *kind,
+		   GPtrArray *queries,
+		   const gchar *raw_sql,
+		   gboolean prefix)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new ();
+	g_autoptr(GArray) core = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (gint64));
+	sqlite3_stmt *stmt = NULL;
+	guint found = 0;
+	gdouble core_p99, raw_p99;
+
+	if (sqlite3_prepare_v2 (hy_db_get_handle (db), raw_sql, -1, &stmt, NULL) != SQLITE_OK)
+		g_error ("%s", sqlite3_errmsg (hy_db_get_handle (db)));
+	for (guint i = 0; i < queries->len; i++) {
+		const gchar *q = g_ptr_array_index (queries, i);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) members = NULL;
+		gint64 t0, dt;
+
+		dt = raw_lookup_ns (stmt, q, prefix);
+		g_array_append_val (raw, dt);
+		t0 = now_ns ();
+		members = hy_member_search (db, q, 20, &error);
+		dt = now_ns () - t0;
+		if (members == NULL)
+			die (kind, error);
+		found += members->len > 0;
+		g_array_append_val (core, dt);
+	}
+	sqlite3_finalize (stmt);
+	/* every query was taken from an existing member: a miss is a bug, not a figure */
+	if (found != queries->len) {
+		g_printerr ("huiyuan-bench: %s: %u of %u lookups found nobody\n", kind,
+			    queries->len - found, queries->len);
+		exit (1);
+	}
+	core_p99 = quantile_us (core, 0.99);
+	raw_p99 = quantile_us (raw, 0.99);
+
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "queries");
+	json_builder_add_int_value (b, queries->len);
+	json_builder_set_member_name (b, "found");
+	json_builder_add_int_value (b, found);
+	json_builder_set_member_name (b, "core_p50_us");
+	json_builder_add_double_value (b, quantile_us (core, 0.5));
+	json_builder_set_member_name (b, "core_p99_us");
+	json_builder_add_double_value (b, core_p99);
+	json_builder_set_member_name (b, "raw_p50_us");
+	json_builder_add_double_value (b, quantile_us (raw, 0.5));
+	json_builder_set_member_name (b, "raw_p99_us");
+	json_builder_add_double_value (b, raw_p99);
+	json_builder_set_member_name (b, "p99_ratio_core_to_raw");
+	json_builder_add_double_value (b, raw_p99 > 0 ? core_p99 / raw_p99 : 0);
+	json_builder_end_object (b);
+	return json_builder_get_root (b);
+}
+
+static gint
+bench_lookup (gint argc, gchar **argv)
+{
+	gint members = 1000000, queries = 2000;
+	gint64 seed = 1;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HyDb) db = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new ();
+	g_autoptr(GOptionContext) ctx = g_option_context_new ("lookup — member lookups at scale");
+	gdouble generate_s = 0;
+	const GOptionEntry entries[] = {
+	    {"members", 0, 0, G_OPTION_ARG_INT, &members, "Members to generate (1000000)", "N"},
+	    {"queries", 0, 0, G_OPTION_ARG_INT, &queries, "Lookups per kind (2000)", "Q"},
+	    {"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Reuse or create this database", "PATH"},
+	    {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Demo data seed (1)", "S"},
+	    {NULL}};
+	struct {
+		const gchar *kind;
+		const gchar *sample_sql;
+		const gchar *raw_sql;
+		gboolean prefix;
+	} kinds[] = {
+	    {"card", "SELECT number FROM cards ORDER BY random() LIMIT ?",
+	     "SELECT member_id FROM cards WHERE number = ?", FALSE},
+	    {"phone", "SELECT phone FROM members ORDER BY random() LIMIT ?",
+	     "SELECT id FROM members WHERE phone = ?", FALSE},
+	    /* what a cashier types: surname and the first given character */
+	    {"name", "SELECT substr(name, 1, 2) FROM members ORDER BY random() LIMIT ?",
+	     "SELECT member_id FROM member_name_grams WHERE gram = ? LIMIT 20", FALSE},
+	    {"pinyin_initials", "SELECT name_initials FROM members ORDER BY random() LIMIT ?",
+	     "SELECT id FROM members WHERE name_initials >= ? AND name_initials < ? LIMIT 20",
+	     TRUE},
+	};
+
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	if (!g_option_context_parse (ctx, &argc, &argv, &error))
+		die ("options", error);
+	if (path == NULL) {
+		dir = g_dir_make_tmp ("huiyuan-bench-XXXXXX", &error);
+		if (dir == NULL)
+			die ("temporary directory", error);
+		path = g_build_filename (dir, "bench.db", NULL);
+	}
+	db = bench_store (path, (guint) members, (guint64) seed, &generate_s);
+
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "benchmark");
+	json_builder_add_string_value (b, "lookup");
+	json_builder_set_member_name (b, "members");
+	json_builder_add_int_value (b, members);
+	json_builder_set_member_name (b, "generate_seconds");
+	json_builder_add_double_value (b, generate_s);
+	for (guint k = 0; k < G_N_ELEMENTS (kinds); k++) {
+		g_autoptr(GPtrArray) sample = sample_column (db, kinds[k].sample_sql, (guint) queries);
+		json_builder_set_member_name (b, kinds[k].kind);
+		json_builder_add_value (b, bench_lookup_kind (db, kinds[k].kind, sample,
+							      kinds[k].raw_sql, kinds[k].prefix));
+	}
+	json_builder_end_object (b);
+	print_json (b);
+	g_clear_object (&db);
+	bench_remove_scratch (dir, path);
+	return 0;
+}
+
+static gint
+bench_recharge (gint argc, gchar **argv)
+{
+	gint count = 2000;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HyDb) db = NULL;
+	g_autoptr(HyActor) admin = NULL;
+	g_autoptr(GPtrArray) cards = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new ();
+	g_autoptr(GOptionContext) ctx = g_option_context_new ("recharge — durable recharges per second");
+	sqlite3_stmt *stmt = NULL;
+	gdouble generate_s = 0, core_s, raw_s;
+	gint64 t0;
+	const GOptionEntry entries[] = {
+	    {"count", 0, 0, G_OPTION_ARG_INT, &count, "Recharges, and bare inserts (2000)", "N"},
+	    {"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Create the store here", "PATH"},
+	    {NULL}};
+
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	if (!g_option_context_parse (ctx, &argc, &argv, &error))
+		die ("options", error);
+	if (path == NULL) {
+		dir = g_dir_make_tmp ("huiyuan-bench-XXXXXX", &error);
+		if (dir == NULL)
+			die ("temporary directory", error);
+		path = g_build_filename (dir, "bench.db", NULL);
+	}
+	db = bench_store (path, 200, 1, &generate_s);
+	admin = hy_actor_login (db, "admin", BENCH_PASSWORD, &error);
+	if (admin == NULL)
+		die ("login", error);
+	cards = sample_column (db, "SELECT number FROM cards WHERE status = 'active' LIMIT ?", 200);
+
+	/* each recharge is its own durable transaction: entry, balance, outbox, audit */
+	t0 = now_ns ();
+	for (gint i = 0; i < count; i++) {
+		if (!hy_ledger_recharge (db, admin, g_ptr_array_index (cards, i % cards->len), 100,
+					 NULL, NULL, &error))
+			die ("recharge", error);
+	}
+	core_s = (now_ns () - t0) / 1e9;
+
+	/* the floor: one-row autocommit INSERTs on the same connection and settings */
+	if (!hy_db_exec (db, "CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, v INTEGER)",
+			 &error))
+		die ("bare table", error);
+	sqlite3_prepare_v2 (hy_db_get_handle (db), "INSERT INTO bench_bare (v) VALUES (?)", -1,
+			    &stmt, NULL);
+	t0 = now_ns ();
+	for (gint i = 0; i < count; i++) {
+		sqlite3_bind_int (stmt, 1, i);
+		if (sqlite3_step (stmt) != SQLITE_DONE)
+			g_error ("%s", sqlite3_errmsg (hy_db_get_handle (db)));
+		sqlite3_reset (stmt);
+	}
+	raw_s = (now_ns () - t0) / 1e9;
+	sqlite3_finalize (stmt);
+
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "benchmark");
+	json_builder_add_string_value (b, "recharge");
+	json_builder_set_member_name (b, "count");
+	json_builder_add_int_value (b, count);
+	json_builder_set_member_name (b, "recharges_per_second");
+	json_builder_add_double_value (b, count / core_s);
+	json_builder_set_member_name (b, "bare_inserts_per_second");
+	json_builder_add_double_value (b, count / raw_s);
+	json_builder_set_member_name (b, "ratio_to_bare");
+	json_builder_add_double_value (b, raw_s / core_s);
+	json_builder_end_object (b);
+	print_json (b);
+	g_clear_object (&db);
+	bench_remove_scratch (dir, path);
+	return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+	setlocale (LC_ALL, "");
+	if (argc < 2 || g_strcmp0 (argv[1], "--help") == 0) {
+		g_print ("Usage: huiyuan-bench lookup|recharge [OPTIONS]  (--help after the name)\n");
+		return argc < 2 ? 2 : 0;
+	}
+	if (g_strcmp0 (argv[1], "lookup") == 0)
+		return bench_lookup (argc - 1, argv + 1);
+	if (g_strcmp0 (argv[1], "recharge") == 0)
+		return bench_recharge (argc - 1, argv + 1);
+	g_printerr ("huiyuan-bench: unknown benchmark “%s”\n", argv[1]);
+	return 2;
+}
