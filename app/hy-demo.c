@@ -119,8 +119,8 @@ hy_demo_name (GRand *rand, gboolean male)
 	const gchar *const *given = male ? hy_demo_given_male : hy_demo_given_female;
 	guint n_given = male ? G_N_ELEMENTS (hy_demo_given_male) : G_N_ELEMENTS (hy_demo_given_female);
 	/* squaring a uniform number favours the front of the surname list */
-	gdouble u = g_rand_double (rand);
-	const gchar *surname = hy_demo_surnames[(guint) (u * u * G_N_ELEMENTS (hy_demo_surnames))];
+	guint64 u = (guint64) g_rand_int_range (rand, 0, 1000);
+	const gchar *surname = hy_demo_surnames[u * u * G_N_ELEMENTS (hy_demo_surnames) / 1000000];
 	const gchar *first = given[g_rand_int_range (rand, 0, n_given)];
 	if (g_rand_int_range (rand, 0, 3) == 0)
 		return g_strconcat (surname, first, NULL);
