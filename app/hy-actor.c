@@ -47,7 +47,7 @@ hy_actor_free (HyActor *actor)
 HyActor *
 hy_actor_login (HyDb *db, const gchar *login, const gchar *password, GError **error)
 {
-	g_autoptr(HyStmt) stmt = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
 	g_autofree gchar *store_id = hy_db_meta_get (db, "store_id");
 	g_autofree gchar *terminal_id = hy_db_meta_get (db, "terminal_id");
 	HyPermissions permissions = 0;
@@ -65,7 +65,7 @@ hy_actor_login (HyDb *db, const gchar *login, const gchar *password, GError **er
 		return NULL;
 	if (!has_row || !hy_password_verify (hy_stmt_text (stmt, 1), password)) {
 		g_set_error (error, HY_ERROR, HY_ERROR_AUTH_FAILED,
-			     _("wrong login or password for “%s”"), login);
+			     _ ("wrong login or password for “%s”"), login);
 		return NULL;
 	}
 	if (!hy_permissions_from_string (hy_stmt_text (stmt, 3), &permissions, error))
@@ -86,7 +86,7 @@ hy_actor_require (const HyActor *actor, HyPermission permission, GError **error)
 	if (hy_actor_has (actor, permission))
 		return TRUE;
 	g_set_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED,
-		     _("operator “%s” (%s) lacks the permission %s"),
+		     _ ("operator “%s” (%s) lacks the permission %s"),
 		     actor != NULL ? actor->login : "?", actor != NULL ? actor->role : "?",
 		     hy_permission_to_string (permission));
 	return FALSE;

@@ -10,7 +10,7 @@
 static gchar *
 hy_audit_detail_to_string (JsonObject *detail)
 {
-	g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+	g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 	if (detail == NULL)
 		return g_strdup ("{}");
 	json_node_set_object (node, detail);
@@ -33,7 +33,7 @@ hy_audit_append (HyDb *db,
 	g_autofree gchar *seq_text = NULL;
 	g_autofree gchar *canonical = NULL;
 	g_autofree gchar *hash = NULL;
-	g_autoptr(HyStmt) stmt = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
 	const gchar *origin = hy_actor_get_store_id (actor);
 	gint64 at = g_get_real_time () / 1000;
 	gint64 hlc = 0;
@@ -50,16 +50,16 @@ hy_audit_append (HyDb *db,
 	seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
 	{
 		const gchar *fields[HY_AUDIT_N_CHAINED_COLUMNS] = {
-		    id,
-		    at_text,
-		    hy_actor_get_operator_id (actor),
-		    hy_actor_get_terminal_id (actor),
-		    action,
-		    target,
-		    detail_text,
-		    hlc_text,
-		    origin,
-		    seq_text,
+			id,
+			at_text,
+			hy_actor_get_operator_id (actor),
+			hy_actor_get_terminal_id (actor),
+			action,
+			target,
+			detail_text,
+			hlc_text,
+			origin,
+			seq_text,
 		};
 		canonical = hy_chain_canonical (fields, G_N_ELEMENTS (fields));
 	}

@@ -15,11 +15,12 @@ G_BEGIN_DECLS
 
 /* Appends a record inside the caller's transaction. `target` is a row id, never a card
  * number or personal data; `detail` may be NULL. */
-gboolean hy_audit_append (HyDb *db,
-			  const HyActor *actor,
-			  const gchar *action,
-			  const gchar *target,
-			  JsonObject *detail,
-			  GError **error);
+gboolean
+hy_audit_append (HyDb *db,
+		 const HyActor *actor,
+		 const gchar *action,
+		 const gchar *target,
+		 JsonObject *detail,
+		 GError **error);
 
 G_END_DECLS

@@ -528,8 +528,8 @@ hy_card_stock_describe (GPtrArray *ranges)
 	g_autoptr (GString) str = g_string_new (NULL);
 	for (guint i = 0; i < ranges->len; i++) {
 		HyCardStock *stock = g_ptr_array_index (ranges, i);
-		g_string_append_printf (str, "%s%09" PRId64 "–%09" PRId64,
-					i > 0 ? ", " : "", stock->first, stock->last);
+		g_string_append_printf (str, "%s%09" PRId64 "–%09" PRId64, i > 0 ? ", " : "",
+					stock->first, stock->last);
 	}
 	return g_string_free (g_steal_pointer (&str), FALSE);
 }
@@ -604,10 +604,9 @@ hy_card_check_in_stock (HyDb *db, const gchar *store_id, const gchar *number, GE
 			return TRUE;
 	}
 	described = hy_card_stock_describe (ranges);
-	g_set_error (
-		error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-		_ ("card serial %09" PRId64 " is not in this store's card stock (%s)"),
-		serial, ranges->len > 0 ? described : _ ("none assigned"));
+	g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+		     _ ("card serial %09" PRId64 " is not in this store's card stock (%s)"), serial,
+		     ranges->len > 0 ? described : _ ("none assigned"));
 	return FALSE;
 }
 

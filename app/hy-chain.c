@@ -7,7 +7,7 @@ gchar *
 hy_chain_canonical (const gchar *const *fields, guint n_fields)
 {
 	/* built by hand, not printf: this runs twice in every ledger write */
-	g_autoptr(GString) str = g_string_sized_new (256);
+	g_autoptr (GString) str = g_string_sized_new (256);
 	for (guint i = 0; i < n_fields; i++) {
 		gchar len[24];
 		gsize n;
@@ -27,7 +27,7 @@ hy_chain_canonical (const gchar *const *fields, guint n_fields)
 gchar *
 hy_chain_hash (const gchar *prev_hash, const gchar *canonical)
 {
-	g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+	g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
 	g_checksum_update (sum, (const guchar *) prev_hash, -1);
 	g_checksum_update (sum, (const guchar *) "\n", 1);
 	g_checksum_update (sum, (const guchar *) canonical, -1);

@@ -35,7 +35,8 @@ hy_stmt_release (HyStmt *stmt)
 gboolean
 hy_db_set_error (HyDb *self, GError **error, const gchar *what)
 {
-	g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "%s: %s", what, sqlite3_errmsg (self->handle));
+	g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "%s: %s", what,
+		     sqlite3_errmsg (self->handle));
 	return FALSE;
 }
 
@@ -51,13 +52,14 @@ hy_db_exec (HyDb *self, const gchar *sql, GError **error)
 	return TRUE;
 }
 
-HyStmt *hy_db_prepare (HyDb *self, const gchar *sql, GError **error);
+HyStmt *
+hy_db_prepare (HyDb *self, const gchar *sql, GError **error);
 
 /* For statements run on every transaction: prepared once, not parsed each time. */
 static gboolean
 hy_db_exec_cached (HyDb *self, const gchar *sql, GError **error)
 {
-	g_autoptr(HyStmt) stmt = hy_db_prepare (self, sql, error);
+	g_autoptr (HyStmt) stmt = hy_db_prepare (self, sql, error);
 	return stmt != NULL && hy_db_step_done (self, stmt, error);
 }
 
@@ -194,7 +196,8 @@ gchar *
 hy_db_meta_get (HyDb *self, const gchar *key)
 {
 	gboolean has_row = FALSE;
-	g_autoptr(HyStmt) stmt = hy_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
@@ -206,9 +209,11 @@ hy_db_meta_get (HyDb *self, const gchar *key)
 gboolean
 hy_db_meta_set (HyDb *self, const gchar *key, const gchar *value, GError **error)
 {
-	g_autoptr(HyStmt) stmt = hy_db_prepare (
-	    self, "INSERT INTO meta (key, value) VALUES (?, ?) "
-		  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (self,
+			       "INSERT INTO meta (key, value) VALUES (?, ?) "
+			       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			       error);
 	if (stmt == NULL)
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
@@ -240,7 +245,7 @@ hy_db_get_schema_version (HyDb *self)
 static gboolean
 hy_db_migrate_to (HyDb *self, gint version, GError **error)
 {
-	g_autoptr(HyTxn) txn = NULL;
+	g_autoptr (HyTxn) txn = NULL;
 	g_autofree gchar *bump = NULL;
 	const gchar *script = hy_schema_migration (version);
 
@@ -248,9 +253,10 @@ hy_db_migrate_to (HyDb *self, gint version, GError **error)
 	txn = hy_db_begin (self, error);
 	if (txn == NULL)
 		return FALSE;
-	if (version == 1 &&
-	    !hy_db_exec (self, "CREATE TABLE schema_version (version INTEGER NOT NULL);"
-			       "INSERT INTO schema_version (version) VALUES (0);", error))
+	if (version == 1 && !hy_db_exec (self,
+					 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+					 "INSERT INTO schema_version (version) VALUES (0);",
+					 error))
 		return FALSE;
 	if (!hy_db_exec (self, script, error)) {
 		g_prefix_error (error, "migration to schema version %d: ", version);
@@ -268,8 +274,8 @@ hy_db_migrate (HyDb *self, GError **error)
 	gint version = hy_db_get_schema_version (self);
 	if (version > HY_SCHEMA_LATEST) {
 		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
-			     _("%s has schema version %d, newer than this program's %d; "
-			       "upgrade Huiyuan to open it"),
+			     _ ("%s has schema version %d, newer than this program's %d; "
+				"upgrade Huiyuan to open it"),
 			     self->path, version, HY_SCHEMA_LATEST);
 		return FALSE;
 	}
@@ -298,7 +304,7 @@ hy_db_is_huiyuan (HyDb *self)
 HyDb *
 hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
 {
-	g_autoptr(HyDb) self = g_object_new (HY_TYPE_DB, NULL);
+	g_autoptr (HyDb) self = g_object_new (HY_TYPE_DB, NULL);
 	gint sqlite_flags = SQLITE_OPEN_FULLMUTEX;
 	gint rc;
 
@@ -308,7 +314,7 @@ hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
 	if (flags & HY_DB_OPEN_CREATE) {
 		if (g_file_test (path, G_FILE_TEST_EXISTS)) {
 			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-				     _("%s already exists; refusing to overwrite it"), path);
+				     _ ("%s already exists; refusing to overwrite it"), path);
 			return NULL;
 		}
 		sqlite_flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -318,14 +324,14 @@ hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
 		sqlite_flags |= SQLITE_OPEN_READWRITE;
 	}
 	if (!(flags & HY_DB_OPEN_CREATE) && !g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
-		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _("%s: no such database file"),
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _ ("%s: no such database file"),
 			     path);
 		return NULL;
 	}
 
 	rc = sqlite3_open_v2 (path, &self->handle, sqlite_flags, NULL);
 	if (rc != SQLITE_OK) {
-		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, _("cannot open %s: %s"), path,
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, _ ("cannot open %s: %s"), path,
 			     self->handle != NULL ? sqlite3_errmsg (self->handle)
 						  : sqlite3_errstr (rc));
 		return NULL;
@@ -335,20 +341,21 @@ hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
 
 	/* a file that is not SQLite at all fails on the first read */
 	if (!hy_db_exec (self, "SELECT count(*) FROM sqlite_master", NULL)) {
-		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA, _("%s is not a Huiyuan database: %s"),
-			     path, sqlite3_errmsg (self->handle));
+		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
+			     _ ("%s is not a Huiyuan database: %s"), path,
+			     sqlite3_errmsg (self->handle));
 		return NULL;
 	}
 	if (!(flags & HY_DB_OPEN_CREATE) && !hy_db_is_huiyuan (self)) {
 		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
-			     _("%s is not a Huiyuan database (no schema version)"), path);
+			     _ ("%s is not a Huiyuan database (no schema version)"), path);
 		return NULL;
 	}
 	if (flags & HY_DB_OPEN_READONLY) {
 		if (hy_db_get_schema_version (self) != HY_SCHEMA_LATEST) {
 			g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
-				     _("%s has schema version %d; open it read-write once to "
-				       "migrate it to %d"),
+				     _ ("%s has schema version %d; open it read-write once to "
+					"migrate it to %d"),
 				     path, hy_db_get_schema_version (self), HY_SCHEMA_LATEST);
 			return NULL;
 		}
@@ -406,6 +413,5 @@ hy_db_class_init (HyDbClass *klass)
 static void
 hy_db_init (HyDb *self)
 {
-	self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-					     hy_db_stmt_finalize);
+	self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hy_db_stmt_finalize);
 }

@@ -10,14 +10,12 @@ G_BEGIN_DECLS
  * with realistic Chinese names, phones, birthdays, addresses, cards and some history
  * (recharges, withdrawals, points, a lost card, a replaced card). The same seed gives
  * the same names, phones, cards and amounts; row ids and times differ. */
-gboolean hy_demo_generate (HyDb *db,
-			   const HyActor *actor,
-			   guint n_members,
-			   guint64 seed,
-			   GError **error);
+gboolean
+hy_demo_generate (HyDb *db, const HyActor *actor, guint n_members, guint64 seed, GError **error);
 
 /* The phone number of demo member `index` (0-based) for a given seed: lets tests and
  * the benchmark find generated members without searching. */
-gchar *hy_demo_phone (guint index, guint64 seed);
+gchar *
+hy_demo_phone (guint index, guint64 seed);
 
 G_END_DECLS

@@ -2,4 +2,4 @@
 
 #include "hy-error.h"
 
-G_DEFINE_QUARK (hy-error-quark, hy_error)
+G_DEFINE_QUARK (hy - error - quark, hy_error)

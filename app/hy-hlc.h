@@ -10,10 +10,13 @@ G_BEGIN_DECLS
 #define HY_HLC_COUNTER(hlc) ((hlc) &0xffff)
 
 /* The clock for a local event; persisted in the current transaction. */
-gboolean hy_hlc_tick (HyDb *db, gint64 *hlc, GError **error);
+gboolean
+hy_hlc_tick (HyDb *db, gint64 *hlc, GError **error);
 /* Merge a clock seen on a remote change so later local events order after it. */
-gboolean hy_hlc_observe (HyDb *db, gint64 remote, GError **error);
+gboolean
+hy_hlc_observe (HyDb *db, gint64 remote, GError **error);
 /* The pure step, exposed for tests: next clock from the last one and wall time. */
-gint64 hy_hlc_next (gint64 last, gint64 wall_ms, gint64 remote);
+gint64
+hy_hlc_next (gint64 last, gint64 wall_ms, gint64 remote);
 
 G_END_DECLS

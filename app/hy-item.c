@@ -17,26 +17,26 @@ hy_item_validate (const gchar *code, const gchar *name, gint64 price, GError **e
 	gsize len = code != NULL ? strlen (code) : 0;
 	if (len < 1 || len > 32) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("an item code needs 1 to 32 characters"));
+			     _ ("an item code needs 1 to 32 characters"));
 		return FALSE;
 	}
 	for (gsize i = 0; i < len; i++) {
 		if (!g_ascii_isalnum (code[i]) && code[i] != '-' && code[i] != '_') {
-			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				     _("item code “%s” may only hold letters, digits, “-” and “_”"),
-				     code);
+			g_set_error (
+				error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				_ ("item code “%s” may only hold letters, digits, “-” and “_”"),
+				code);
 			return FALSE;
 		}
 	}
 	if (name == NULL || name[0] == '\0' || g_utf8_strlen (name, -1) > 64) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("item “%s” needs a name of 1 to 64 characters"), code);
+			     _ ("item “%s” needs a name of 1 to 64 characters"), code);
 		return FALSE;
 	}
 	if (price < 0 || price > G_GINT64_CONSTANT (10000000000)) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("item “%s”: price %" PRId64 " fen is out of range"), code,
-			     price);
+			     _ ("item “%s”: price %" PRId64 " fen is out of range"), code, price);
 		return FALSE;
 	}
 	return TRUE;
@@ -54,9 +54,9 @@ hy_item_add (HyDb *db,
 	     gchar **id_out,
 	     GError **error)
 {
-	g_autoptr(HyTxn) txn = NULL;
-	g_autoptr(HyStmt) stmt = NULL;
-	g_autoptr(JsonObject) detail = json_object_new ();
+	g_autoptr (HyTxn) txn = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
+	g_autoptr (JsonObject) detail = json_object_new ();
 	g_autofree gchar *id = hy_id_new ();
 	gint64 hlc = 0;
 
@@ -86,7 +86,7 @@ hy_item_add (HyDb *db,
 		if (g_error_matches (*error, HY_ERROR, HY_ERROR_CONFLICT)) {
 			g_clear_error (error);
 			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-				     _("item code “%s” or its barcode is taken"), code);
+				     _ ("item code “%s” or its barcode is taken"), code);
 		}
 		return FALSE;
 	}

@@ -98,13 +98,14 @@ hy_ledger_list_balances (HyDb *db, const gchar *card_id, GError **error)
 {
 	g_autoptr (GPtrArray) balances =
 		g_ptr_array_new_with_free_func ((GDestroyNotify) hy_balance_free);
-	g_autoptr (HyStmt) stmt = hy_db_prepare (db,
-						 "SELECT account, item, amount FROM balances "
-						 "WHERE card_id = ? AND amount != 0 "
-						 "ORDER BY CASE account WHEN 'money' THEN 0 "
-						 "WHEN 'points' THEN 1 WHEN 'count' THEN 2 ELSE 3 END, "
-						 "item",
-						 error);
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (db,
+			       "SELECT account, item, amount FROM balances "
+			       "WHERE card_id = ? AND amount != 0 "
+			       "ORDER BY CASE account WHEN 'money' THEN 0 "
+			       "WHEN 'points' THEN 1 WHEN 'count' THEN 2 ELSE 3 END, "
+			       "item",
+			       error);
 	gboolean has_row = FALSE;
 
 	if (stmt == NULL)
@@ -338,8 +339,7 @@ hy_ledger_check_amount (gint64 amount, GError **error)
 {
 	if (amount <= 0 || amount > HY_LEDGER_MAX_AMOUNT) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _ ("amount %" PRId64
-				" fen is out of range (1 to %" PRId64 " fen)"),
+			     _ ("amount %" PRId64 " fen is out of range (1 to %" PRId64 " fen)"),
 			     amount, HY_LEDGER_MAX_AMOUNT);
 		return FALSE;
 	}
@@ -483,8 +483,7 @@ hy_ledger_adjust_points (HyDb *db,
 	if (delta_hundredths == 0 || delta_hundredths > HY_LEDGER_MAX_AMOUNT ||
 	    delta_hundredths < -HY_LEDGER_MAX_AMOUNT) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _ ("a points adjustment of %" PRId64
-				" hundredths is out of range"),
+			     _ ("a points adjustment of %" PRId64 " hundredths is out of range"),
 			     delta_hundredths);
 		return FALSE;
 	}

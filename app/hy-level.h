@@ -14,31 +14,36 @@ typedef struct {
 	gint discount_bp; /* level discount coefficient, 9000 = 9折 */
 } HyLevel;
 
-void hy_level_free (HyLevel *level);
+void
+hy_level_free (HyLevel *level);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyLevel, hy_level_free)
 
-gboolean hy_level_add (HyDb *db,
-		       const HyActor *actor,
-		       const gchar *name,
-		       gint rank,
-		       gint points_bp,
-		       gint discount_bp,
-		       gchar **id_out,
-		       GError **error);
+gboolean
+hy_level_add (HyDb *db,
+	      const HyActor *actor,
+	      const gchar *name,
+	      gint rank,
+	      gint points_bp,
+	      gint discount_bp,
+	      gchar **id_out,
+	      GError **error);
 /* Levels by rank, lowest first. */
-GPtrArray *hy_level_list (HyDb *db, GError **error);
-HyLevel *hy_level_find (HyDb *db, const gchar *name, GError **error);
+GPtrArray *
+hy_level_list (HyDb *db, GError **error);
+HyLevel *
+hy_level_find (HyDb *db, const gchar *name, GError **error);
 
 /* A card kind says which accounts a card carries and how long it is valid. */
-gboolean hy_card_kind_add (HyDb *db,
-			   const HyActor *actor,
-			   const gchar *name,
-			   gboolean stored_value,
-			   gboolean points,
-			   gboolean counts,
-			   gboolean time,
-			   gint validity_days,
-			   gchar **id_out,
-			   GError **error);
+gboolean
+hy_card_kind_add (HyDb *db,
+		  const HyActor *actor,
+		  const gchar *name,
+		  gboolean stored_value,
+		  gboolean points,
+		  gboolean counts,
+		  gboolean time,
+		  gint validity_days,
+		  gchar **id_out,
+		  GError **error);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  *          hundredths, exact) so sums are right
  * Rows are streamed, so memory does not grow with the number of members. The file is
  * replaced only when the export succeeds. */
-gboolean hy_member_export (HyDb *db, const gchar *path, guint *count_out, GError **error);
+gboolean
+hy_member_export (HyDb *db, const gchar *path, guint *count_out, GError **error);
 
 G_END_DECLS

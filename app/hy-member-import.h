@@ -16,21 +16,21 @@ G_BEGIN_DECLS
  * balance and points.adjust for points. Every error is HY_ERROR_INVALID_INPUT (or the
  * permission error) naming the file, line, column and reason:
  *   members.csv:7: column "birthday": "1990-02-30" is not a date */
-gboolean hy_member_import_csv (HyDb *db,
-			       const HyActor *actor,
-			       const gchar *path,
-			       guint *count_out,
-			       GError **error);
+gboolean
+hy_member_import_csv (
+	HyDb *db, const HyActor *actor, const gchar *path, guint *count_out, GError **error);
 /* The same from bytes in memory; `name` stands for the file in messages. */
-gboolean hy_member_import_data (HyDb *db,
-				const HyActor *actor,
-				const gchar *name,
-				const gchar *data,
-				gsize length,
-				guint *count_out,
-				GError **error);
+gboolean
+hy_member_import_data (HyDb *db,
+		       const HyActor *actor,
+		       const gchar *name,
+		       const gchar *data,
+		       gsize length,
+		       guint *count_out,
+		       GError **error);
 
 /* The standard column names, in the order the export writes them. */
-const gchar *const *hy_member_import_columns (void);
+const gchar *const *
+hy_member_import_columns (void);
 
 G_END_DECLS

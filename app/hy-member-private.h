@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 #define HY_MEMBER_FROM "members m LEFT JOIN levels l ON l.id = m.level_id"
 
 /* A member from a row of HY_MEMBER_COLUMNS; custom fields are not read. */
-HyMember *hy_member_from_row (HyStmt *stmt);
+HyMember *
+hy_member_from_row (HyStmt *stmt);
 
 G_END_DECLS

@@ -19,10 +19,12 @@ G_BEGIN_DECLS
  *   anything else                name substring (through member_name_grams)
  * and always the exact value of a searchable custom field. Every lookup is an index
  * search; a prefix matching more than `limit` members returns exact matches first. */
-GPtrArray *hy_member_search (HyDb *db, const gchar *query, guint limit, GError **error);
+GPtrArray *
+hy_member_search (HyDb *db, const gchar *query, guint limit, GError **error);
 
 /* Every SQL statement the search runs, NULL-terminated: lets tests check the query
  * plans use indexes. */
-const gchar *const *hy_member_search_statements (void);
+const gchar *const *
+hy_member_search_statements (void);
 
 G_END_DECLS

@@ -16,11 +16,13 @@ hy_role_create_defaults (HyDb *db, const gchar *origin_store, gint64 hlc, GError
 	const gchar *const *roles = hy_permission_default_roles ();
 	for (guint i = 0; roles[i] != NULL; i++) {
 		g_autofree gchar *id = hy_id_new ();
-		g_autofree gchar *perms = hy_permissions_to_string (
-		    hy_permission_default_role (roles[i]));
-		g_autoptr(HyStmt) stmt = hy_db_prepare (
-		    db, "INSERT INTO roles (id, name, permissions, builtin, hlc, origin_store) "
-			"VALUES (?, ?, ?, 1, ?, ?)", error);
+		g_autofree gchar *perms =
+			hy_permissions_to_string (hy_permission_default_role (roles[i]));
+		g_autoptr (HyStmt) stmt = hy_db_prepare (
+			db,
+			"INSERT INTO roles (id, name, permissions, builtin, hlc, origin_store) "
+			"VALUES (?, ?, ?, 1, ?, ?)",
+			error);
 		if (stmt == NULL)
 			return FALSE;
 		sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -40,17 +42,18 @@ gboolean
 hy_role_get_id (HyDb *db, const gchar *role, gchar **id_out, HyPermissions *out, GError **error)
 {
 	gboolean has_row = FALSE;
-	g_autoptr(HyStmt) stmt =
-	    hy_db_prepare (db, "SELECT id, permissions FROM roles WHERE name = ?", error);
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (db, "SELECT id, permissions FROM roles WHERE name = ?", error);
 	if (stmt == NULL)
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, role, -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_row (db, stmt, &has_row, error))
 		return FALSE;
 	if (!has_row) {
-		g_autofree gchar *known = g_strjoinv (", ", (gchar **) hy_permission_default_roles ());
+		g_autofree gchar *known =
+			g_strjoinv (", ", (gchar **) hy_permission_default_roles ());
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("unknown role “%s” (built-in roles: %s)"), role, known);
+			     _ ("unknown role “%s” (built-in roles: %s)"), role, known);
 		return FALSE;
 	}
 	if (id_out != NULL)
@@ -66,7 +69,7 @@ hy_operator_validate_login (const gchar *login, GError **error)
 	gsize len = login != NULL ? strlen (login) : 0;
 	if (len < 2 || len > 32) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("login must be 2 to 32 characters"));
+			     _ ("login must be 2 to 32 characters"));
 		return FALSE;
 	}
 	for (gsize i = 0; i < len; i++) {
@@ -74,7 +77,7 @@ hy_operator_validate_login (const gchar *login, GError **error)
 		if (!(g_ascii_islower (c) || g_ascii_isdigit (c) || c == '.' || c == '_' ||
 		      c == '-')) {
 			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				     _("login “%s” may only hold a–z, 0–9, “.”, “_” and “-”"),
+				     _ ("login “%s” may only hold a–z, 0–9, “.”, “_” and “-”"),
 				     login);
 			return FALSE;
 		}
@@ -87,7 +90,7 @@ hy_operator_validate_password (const gchar *password, GError **error)
 {
 	if (password == NULL || g_utf8_strlen (password, -1) < HY_OPERATOR_MIN_PASSWORD) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("an operator password needs at least %d characters"),
+			     _ ("an operator password needs at least %d characters"),
 			     HY_OPERATOR_MIN_PASSWORD);
 		return FALSE;
 	}
@@ -104,9 +107,9 @@ hy_operator_add (HyDb *db,
 		 gchar **id_out,
 		 GError **error)
 {
-	g_autoptr(HyTxn) txn = NULL;
-	g_autoptr(HyStmt) stmt = NULL;
-	g_autoptr(JsonObject) detail = json_object_new ();
+	g_autoptr (HyTxn) txn = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
+	g_autoptr (JsonObject) detail = json_object_new ();
 	g_autofree gchar *id = hy_id_new ();
 	g_autofree gchar *role_id = NULL;
 	g_autofree gchar *hash = NULL;
@@ -125,8 +128,8 @@ hy_operator_add (HyDb *db,
 		return FALSE;
 	if ((granted & ~hy_actor_get_permissions (actor)) != 0) {
 		g_set_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED,
-			     _("operator “%s” cannot grant role “%s”: it holds permissions "
-			       "“%s” lacks"),
+			     _ ("operator “%s” cannot grant role “%s”: it holds permissions "
+				"“%s” lacks"),
 			     hy_actor_get_login (actor), role, hy_actor_get_login (actor));
 		return FALSE;
 	}
@@ -150,8 +153,8 @@ hy_operator_add (HyDb *db,
 	if (!hy_db_step_done (db, stmt, error)) {
 		if (g_error_matches (*error, HY_ERROR, HY_ERROR_CONFLICT)) {
 			g_clear_error (error);
-			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-				     _("login “%s” is taken"), login);
+			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT, _ ("login “%s” is taken"),
+				     login);
 		}
 		return FALSE;
 	}
@@ -177,9 +180,9 @@ hy_operator_update (HyDb *db,
 		    const gchar *action,
 		    GError **error)
 {
-	g_autoptr(HyTxn) txn = NULL;
-	g_autoptr(HyStmt) stmt = NULL;
-	g_autoptr(HyStmt) find = NULL;
+	g_autoptr (HyTxn) txn = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
+	g_autoptr (HyStmt) find = NULL;
 	g_autofree gchar *id = NULL;
 	gboolean has_row = FALSE;
 	gint64 hlc = 0;
@@ -196,7 +199,7 @@ hy_operator_update (HyDb *db,
 	if (!hy_db_step_row (db, find, &has_row, error))
 		return FALSE;
 	if (!has_row) {
-		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _("no operator “%s”"), login);
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _ ("no operator “%s”"), login);
 		return FALSE;
 	}
 	id = hy_stmt_dup_text (find, 0);
@@ -218,30 +221,23 @@ hy_operator_update (HyDb *db,
 }
 
 gboolean
-hy_operator_set_password (HyDb *db,
-			  const HyActor *actor,
-			  const gchar *login,
-			  const gchar *password,
-			  GError **error)
+hy_operator_set_password (
+	HyDb *db, const HyActor *actor, const gchar *login, const gchar *password, GError **error)
 {
 	g_autofree gchar *hash = NULL;
 	if (!hy_operator_validate_password (password, error))
 		return FALSE;
 	hash = hy_password_hash (password);
-	return hy_operator_update (db, actor, login,
-				   "UPDATE operators SET password_hash = ?1, hlc = ?2 WHERE id = ?3",
-				   hash, "operator.password", error);
+	return hy_operator_update (
+		db, actor, login, "UPDATE operators SET password_hash = ?1, hlc = ?2 WHERE id = ?3",
+		hash, "operator.password", error);
 }
 
 gboolean
-hy_operator_set_active (HyDb *db,
-			const HyActor *actor,
-			const gchar *login,
-			gboolean active,
-			GError **error)
+hy_operator_set_active (
+	HyDb *db, const HyActor *actor, const gchar *login, gboolean active, GError **error)
 {
-	return hy_operator_update (db, actor, login,
-				   "UPDATE operators SET active = ?1, hlc = ?2 WHERE id = ?3",
-				   active ? "1" : "0",
-				   active ? "operator.activate" : "operator.deactivate", error);
+	return hy_operator_update (
+		db, actor, login, "UPDATE operators SET active = ?1, hlc = ?2 WHERE id = ?3",
+		active ? "1" : "0", active ? "operator.activate" : "operator.deactivate", error);
 }

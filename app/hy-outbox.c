@@ -7,22 +7,14 @@ static const struct {
 	const gchar *table;
 	HyTableKind kind;
 } hy_table_kinds[] = {
-    {"account_entries", HY_TABLE_KIND_LEDGER},
-    {"audit", HY_TABLE_KIND_LEDGER},
-    {"stores", HY_TABLE_KIND_HQ_OWNED},
-    {"terminals", HY_TABLE_KIND_HQ_OWNED},
-    {"roles", HY_TABLE_KIND_HQ_OWNED},
-    {"levels", HY_TABLE_KIND_HQ_OWNED},
-    {"card_kinds", HY_TABLE_KIND_HQ_OWNED},
-    {"items", HY_TABLE_KIND_HQ_OWNED},
-    {"card_stock", HY_TABLE_KIND_HQ_OWNED},
-    {"field_defs", HY_TABLE_KIND_HQ_OWNED},
-    {"operators", HY_TABLE_KIND_SHARED},
-    {"members", HY_TABLE_KIND_SHARED},
-    {"cards", HY_TABLE_KIND_SHARED},
-    {"field_values", HY_TABLE_KIND_SHARED},
-    {"balances", HY_TABLE_KIND_DERIVED},
-    {"member_name_grams", HY_TABLE_KIND_DERIVED},
+	{"account_entries", HY_TABLE_KIND_LEDGER}, {"audit", HY_TABLE_KIND_LEDGER},
+	{"stores", HY_TABLE_KIND_HQ_OWNED},	   {"terminals", HY_TABLE_KIND_HQ_OWNED},
+	{"roles", HY_TABLE_KIND_HQ_OWNED},	   {"levels", HY_TABLE_KIND_HQ_OWNED},
+	{"card_kinds", HY_TABLE_KIND_HQ_OWNED},	   {"items", HY_TABLE_KIND_HQ_OWNED},
+	{"card_stock", HY_TABLE_KIND_HQ_OWNED},	   {"field_defs", HY_TABLE_KIND_HQ_OWNED},
+	{"operators", HY_TABLE_KIND_SHARED},	   {"members", HY_TABLE_KIND_SHARED},
+	{"cards", HY_TABLE_KIND_SHARED},	   {"field_values", HY_TABLE_KIND_SHARED},
+	{"balances", HY_TABLE_KIND_DERIVED},	   {"member_name_grams", HY_TABLE_KIND_DERIVED},
 };
 
 HyTableKind
@@ -72,7 +64,7 @@ hy_change_op_to_string (HyChangeOp op)
 static gchar *
 hy_outbox_build_payload_sql (HyDb *db, const gchar *table, GError **error)
 {
-	g_autoptr(GString) sql = g_string_new ("SELECT json_object(");
+	g_autoptr (GString) sql = g_string_new ("SELECT json_object(");
 	g_autofree gchar *pragma = g_strdup_printf ("PRAGMA table_info(%s)", table);
 	sqlite3_stmt *stmt = NULL;
 	guint n = 0;
@@ -114,15 +106,11 @@ hy_outbox_payload_sql (HyDb *db, const gchar *table, GError **error)
 }
 
 gboolean
-hy_outbox_capture (HyDb *db,
-		   const gchar *table,
-		   const gchar *id,
-		   HyChangeOp op,
-		   gint64 hlc,
-		   GError **error)
+hy_outbox_capture (
+	HyDb *db, const gchar *table, const gchar *id, HyChangeOp op, gint64 hlc, GError **error)
 {
 	HyTableKind kind = hy_table_kind (table);
-	g_autoptr(HyStmt) stmt = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
 
 	if (kind == HY_TABLE_KIND_LOCAL || kind == HY_TABLE_KIND_DERIVED) {
 		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "table %s is not replicated", table);
@@ -151,7 +139,7 @@ gchar *
 hy_outbox_payload (HyDb *db, const gchar *table, const gchar *id, GError **error)
 {
 	g_autofree gchar *sql = NULL;
-	g_autoptr(HyStmt) stmt = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
 	gboolean has_row = FALSE;
 
 	if (hy_table_kind (table) == HY_TABLE_KIND_LOCAL ||
@@ -177,8 +165,8 @@ hy_outbox_payload (HyDb *db, const gchar *table, const gchar *id, GError **error
 gboolean
 hy_outbox_trim (HyDb *db, gint64 through_seq, GError **error)
 {
-	g_autoptr(HyTxn) txn = hy_db_begin (db, error);
-	g_autoptr(HyStmt) stmt = NULL;
+	g_autoptr (HyTxn) txn = hy_db_begin (db, error);
+	g_autoptr (HyStmt) stmt = NULL;
 	g_autofree gchar *text = NULL;
 	g_autofree gchar *trimmed = NULL;
 	gint64 before;
@@ -205,7 +193,7 @@ gint64
 hy_outbox_length (HyDb *db)
 {
 	gboolean has_row = FALSE;
-	g_autoptr(HyStmt) stmt = hy_db_prepare (db, "SELECT count(*) FROM outbox", NULL);
+	g_autoptr (HyStmt) stmt = hy_db_prepare (db, "SELECT count(*) FROM outbox", NULL);
 	if (stmt == NULL || !hy_db_step_row (db, stmt, &has_row, NULL) || !has_row)
 		return -1;
 	return sqlite3_column_int64 (stmt, 0);

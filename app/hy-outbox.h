@@ -21,25 +21,28 @@ typedef enum {
 	HY_CHANGE_DELETE,
 } HyChangeOp;
 
-HyTableKind hy_table_kind (const gchar *table);
-const gchar *hy_table_kind_to_string (HyTableKind kind);
-const gchar *hy_change_op_to_string (HyChangeOp op);
+HyTableKind
+hy_table_kind (const gchar *table);
+const gchar *
+hy_table_kind_to_string (HyTableKind kind);
+const gchar *
+hy_change_op_to_string (HyChangeOp op);
 
 /* Records, inside the caller's transaction, that row `id` of `table` changed. Refuses
  * tables that are not replicated, so a caller cannot silently ship derived or local
  * data. The row itself is read when it is shipped (hy_outbox_payload): ledger rows
  * never change, and a shared row ships its newest state with its own clock, which is
  * what last-writer-wins needs; the sale pays for no JSON. */
-gboolean hy_outbox_capture (HyDb *db,
-			    const gchar *table,
-			    const gchar *id,
-			    HyChangeOp op,
-			    gint64 hlc,
-			    GError **error);
-gint64 hy_outbox_length (HyDb *db);
+gboolean
+hy_outbox_capture (
+	HyDb *db, const gchar *table, const gchar *id, HyChangeOp op, gint64 hlc, GError **error);
+gint64
+hy_outbox_length (HyDb *db);
 /* The row as JSON, every column, for shipping; a row that is gone ships as its id. */
-gchar *hy_outbox_payload (HyDb *db, const gchar *table, const gchar *id, GError **error);
+gchar *
+hy_outbox_payload (HyDb *db, const gchar *table, const gchar *id, GError **error);
 /* Drops rows the relay has acknowledged; later rows still number after them. */
-gboolean hy_outbox_trim (HyDb *db, gint64 through_seq, GError **error);
+gboolean
+hy_outbox_trim (HyDb *db, gint64 through_seq, GError **error);
 
 G_END_DECLS

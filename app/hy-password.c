@@ -20,10 +20,9 @@ hy_password_hash (const gchar *password)
 {
 	gchar out[crypto_pwhash_STRBYTES];
 	hy_password_init_once ();
-	if (crypto_pwhash_str_alg (out, password, strlen (password),
-				   crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				   crypto_pwhash_MEMLIMIT_INTERACTIVE,
-				   crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (crypto_pwhash_str_alg (
+		    out, password, strlen (password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return NULL;
 	return g_strdup (out);
 }

@@ -18,7 +18,7 @@ typedef enum {
 	HY_PERMISSION_CARD_REPLACE = 1 << 8,
 	HY_PERMISSION_CARD_EXTEND = 1 << 9,
 	HY_PERMISSION_CARD_RECYCLE = 1 << 10,
-	HY_PERMISSION_CARD_PASSWORD = 1 << 11,	/* change, knowing the old one */
+	HY_PERMISSION_CARD_PASSWORD = 1 << 11,	     /* change, knowing the old one */
 	HY_PERMISSION_CARD_PASSWORD_RESET = 1 << 12, /* set without the old one */
 	HY_PERMISSION_MONEY_RECHARGE = 1 << 13,
 	HY_PERMISSION_MONEY_WITHDRAW = 1 << 14,
@@ -35,14 +35,20 @@ typedef enum {
 
 typedef guint64 HyPermissions;
 
-const gchar *hy_permission_to_string (HyPermission permission);
-HyPermission hy_permission_from_string (const gchar *name);
+const gchar *
+hy_permission_to_string (HyPermission permission);
+HyPermission
+hy_permission_from_string (const gchar *name);
 /* Space-separated names <-> flags; unknown names are an error naming the word. */
-gchar *hy_permissions_to_string (HyPermissions permissions);
-gboolean hy_permissions_from_string (const gchar *text, HyPermissions *out, GError **error);
+gchar *
+hy_permissions_to_string (HyPermissions permissions);
+gboolean
+hy_permissions_from_string (const gchar *text, HyPermissions *out, GError **error);
 
 /* The built-in roles every database starts with. */
-const gchar *const *hy_permission_default_roles (void);
-HyPermissions hy_permission_default_role (const gchar *role);
+const gchar *const *
+hy_permission_default_roles (void);
+HyPermissions
+hy_permission_default_role (const gchar *role);
 
 G_END_DECLS

@@ -10,7 +10,7 @@
 #include "hy-pricing.h"
 
 static const gchar *const hy_factor_names[HY_FACTOR_N] = {
-    "level", "item", "birthday", "store", "period", "order",
+	"level", "item", "birthday", "store", "period", "order",
 };
 
 static void
@@ -99,7 +99,8 @@ hy_pricing_item_factor (const HyRules *rules, const HyItemRule *item)
 	if (item->category != NULL &&
 	    (group = g_hash_table_lookup (rules->categories, item->category)) != NULL)
 		return hy_factor_use (*group, "category", item->category);
-	if (item->brand != NULL && (group = g_hash_table_lookup (rules->brands, item->brand)) != NULL)
+	if (item->brand != NULL &&
+	    (group = g_hash_table_lookup (rules->brands, item->brand)) != NULL)
 		return hy_factor_use (*group, "brand", item->brand);
 	return hy_factor_use (HY_FACTOR_NEUTRAL, "none", NULL);
 }
@@ -129,8 +130,9 @@ hy_pricing_period (const HyStoreRules *store, GDate *at)
 				break;
 			case HY_PERIOD_YEARLY:
 				/* a range like 12-20 … 01-05 wraps the new year */
-				match = p->from_md <= p->to_md ? (md >= p->from_md && md <= p->to_md)
-							       : (md >= p->from_md || md <= p->to_md);
+				match = p->from_md <= p->to_md
+						? (md >= p->from_md && md <= p->to_md)
+						: (md >= p->from_md || md <= p->to_md);
 				break;
 			case HY_PERIOD_DATE:
 				match = jday >= p->from_jday && jday <= p->to_jday;
@@ -213,10 +215,10 @@ hy_pricing_list_price (const HyRules *rules,
 
 	if (in->item == NULL) {
 		if (in->amount <= 0 || in->amount > HY_PRICING_MAX_LINE) {
-			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				     _("line %u: amount %" PRId64
-				       " fen is not between 1 and %" PRId64),
-				     index + 1, in->amount, HY_PRICING_MAX_LINE);
+			g_set_error (
+				error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				_ ("line %u: amount %" PRId64 " fen is not between 1 and %" PRId64),
+				index + 1, in->amount, HY_PRICING_MAX_LINE);
 			return FALSE;
 		}
 		line->qty = 1;
@@ -227,13 +229,13 @@ hy_pricing_list_price (const HyRules *rules,
 	}
 	item = g_hash_table_lookup (rules->items, in->item);
 	if (item == NULL) {
-		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _("line %u: no item “%s”"),
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _ ("line %u: no item “%s”"),
 			     index + 1, in->item);
 		return FALSE;
 	}
 	if (in->qty <= 0 || in->qty > 1000000) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("line %u: quantity %" PRId64 " is not between 1 and 1000000"),
+			     _ ("line %u: quantity %" PRId64 " is not between 1 and 1000000"),
 			     index + 1, in->qty);
 		return FALSE;
 	}
@@ -244,7 +246,7 @@ hy_pricing_list_price (const HyRules *rules,
 	line->price_source = store_price != NULL ? "store" : "hq";
 	if (line->unit_price > HY_PRICING_MAX_LINE / line->qty) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("line %u: more than %" PRId64 " fen on one line"), index + 1,
+			     _ ("line %u: more than %" PRId64 " fen on one line"), index + 1,
 			     HY_PRICING_MAX_LINE);
 		return FALSE;
 	}
@@ -261,8 +263,8 @@ hy_pricing_price (const HyRules *rules,
 		  guint n_lines,
 		  GError **error)
 {
-	g_autoptr(HyPricedBasket) basket = g_new0 (HyPricedBasket, 1);
-	g_autoptr(GPtrArray) items = g_ptr_array_new ();
+	g_autoptr (HyPricedBasket) basket = g_new0 (HyPricedBasket, 1);
+	g_autoptr (GPtrArray) items = g_ptr_array_new ();
 	const HyStoreRules *store = hy_rules_get_store (rules, store_code);
 	const HyLevelRule *level = NULL;
 	const HyPeriodRule *period = NULL;
@@ -272,7 +274,7 @@ hy_pricing_price (const HyRules *rules,
 
 	basket->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_priced_line_free);
 	if (n_lines == 0) {
-		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _("the basket is empty"));
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("the basket is empty"));
 		return NULL;
 	}
 	g_date_clear (&today, 1);
@@ -348,21 +350,24 @@ hy_pricing_price (const HyRules *rules,
 		if (!store->use_period)
 			f[HY_FACTOR_PERIOD].source = "off";
 		else if (period != NULL)
-			f[HY_FACTOR_PERIOD] = hy_factor_use (period->factor, "period", period->name);
+			f[HY_FACTOR_PERIOD] =
+				hy_factor_use (period->factor, "period", period->name);
 		if (!store->use_order_total)
 			f[HY_FACTOR_ORDER].source = "off";
 		else if (band != NULL)
-			f[HY_FACTOR_ORDER] = hy_factor_use (
-			    (HyFactor){HY_BP_ONE + band->extra_points_bp,
-				       HY_BP_ONE - band->extra_discount_bp},
-			    "order", NULL);
+			f[HY_FACTOR_ORDER] =
+				hy_factor_use ((HyFactor){HY_BP_ONE + band->extra_points_bp,
+							  HY_BP_ONE - band->extra_discount_bp},
+					       "order", NULL);
 
-		if (item != NULL && item->special_price >= 0 && item->special_price < line->unit_price) {
+		if (item != NULL && item->special_price >= 0 &&
+		    item->special_price < line->unit_price) {
 			line->unit_price = item->special_price;
 			line->price_source = "special";
 			fixed_price = TRUE;
 		}
-		if (item != NULL && item->member_price >= 0 && item->member_price < line->unit_price) {
+		if (item != NULL && item->member_price >= 0 &&
+		    item->member_price < line->unit_price) {
 			line->unit_price = item->member_price;
 			line->price_source = "member";
 			fixed_price = TRUE;
@@ -387,7 +392,7 @@ hy_pricing_add_int (JsonBuilder *b, const gchar *key, gint64 value)
 JsonNode *
 hy_priced_basket_to_json (const HyPricedBasket *basket)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new ();
+	g_autoptr (JsonBuilder) b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "lines");
 	json_builder_begin_array (b);

@@ -70,24 +70,28 @@ typedef struct {
 	gint64 points;
 } HyPricedBasket;
 
-void hy_priced_basket_free (HyPricedBasket *basket);
+void
+hy_priced_basket_free (HyPricedBasket *basket);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyPricedBasket, hy_priced_basket_free)
 
 /* Largest list amount of one line, fen (¥1,000,000): keeps the exact product in range. */
 #define HY_PRICING_MAX_LINE G_GINT64_CONSTANT (100000000)
 
-HyPricedBasket *hy_pricing_price (const HyRules *rules,
-				  const gchar *store_code,
-				  const HyPricingMember *member,
-				  GDateTime *at,
-				  const HyBasketLine *lines,
-				  guint n_lines,
-				  GError **error);
+HyPricedBasket *
+hy_pricing_price (const HyRules *rules,
+		  const gchar *store_code,
+		  const HyPricingMember *member,
+		  GDateTime *at,
+		  const HyBasketLine *lines,
+		  guint n_lines,
+		  GError **error);
 
 /* The JSON contract of `huiyuan-admin price`. */
-JsonNode *hy_priced_basket_to_json (const HyPricedBasket *basket);
+JsonNode *
+hy_priced_basket_to_json (const HyPricedBasket *basket);
 
 /* Exposed for tests: whether `at` falls on the birthday's day, week or month. */
-gboolean hy_pricing_is_birthday (const gchar *birthday, GDate *at, HyBirthdayMode mode);
+gboolean
+hy_pricing_is_birthday (const gchar *birthday, GDate *at, HyBirthdayMode mode);
 
 G_END_DECLS

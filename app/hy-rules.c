@@ -123,13 +123,13 @@ hy_path_index (const gchar *path, guint i)
 static gboolean
 hy_rules_check_keys (JsonObject *obj, const gchar *path, const gchar *const *known, GError **error)
 {
-	g_autoptr(GList) members = json_object_get_members (obj);
+	g_autoptr (GList) members = json_object_get_members (obj);
 	for (GList *l = members; l != NULL; l = l->next) {
 		g_autofree gchar *p = NULL;
 		if (g_strv_contains (known, l->data))
 			continue;
 		p = hy_path_key (path, l->data);
-		return hy_rules_fail (error, p, _("unknown key"));
+		return hy_rules_fail (error, p, _ ("unknown key"));
 	}
 	return TRUE;
 }
@@ -138,7 +138,7 @@ static JsonObject *
 hy_rules_object (JsonNode *node, const gchar *path, GError **error)
 {
 	if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
-		hy_rules_fail (error, path[0] != '\0' ? path : "(document)", _("not an object"));
+		hy_rules_fail (error, path[0] != '\0' ? path : "(document)", _ ("not an object"));
 		return NULL;
 	}
 	return json_node_get_object (node);
@@ -148,7 +148,7 @@ static JsonArray *
 hy_rules_array (JsonNode *node, const gchar *path, GError **error)
 {
 	if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)) {
-		hy_rules_fail (error, path, _("not a list"));
+		hy_rules_fail (error, path, _ ("not a list"));
 		return NULL;
 	}
 	return json_node_get_array (node);
@@ -170,16 +170,15 @@ hy_rules_int (JsonObject *obj,
 
 	if (node == NULL) {
 		if (required)
-			return hy_rules_fail (error, p, _("missing"));
+			return hy_rules_fail (error, p, _ ("missing"));
 		return TRUE;
 	}
 	if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-		return hy_rules_fail (error, p, _("not an integer"));
+		return hy_rules_fail (error, p, _ ("not an integer"));
 	value = json_node_get_int (node);
 	if (value < min || value > max) {
 		g_autofree gchar *why = g_strdup_printf (
-		    _("%" PRId64 " is out of range %" PRId64 "–%" PRId64),
-		    value, min, max);
+			_ ("%" PRId64 " is out of range %" PRId64 "–%" PRId64), value, min, max);
 		return hy_rules_fail (error, p, why);
 	}
 	*out = value;
@@ -204,7 +203,7 @@ hy_rules_bool (JsonObject *obj, const gchar *path, const gchar *key, gboolean *o
 	if (node == NULL)
 		return TRUE;
 	if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-		return hy_rules_fail (error, p, _("not true or false"));
+		return hy_rules_fail (error, p, _ ("not true or false"));
 	*out = json_node_get_boolean (node);
 	return TRUE;
 }
@@ -221,13 +220,13 @@ hy_rules_string (JsonObject *obj,
 	g_autofree gchar *p = hy_path_key (path, key);
 	if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
 		if (required)
-			return hy_rules_fail (error, p, _("missing"));
+			return hy_rules_fail (error, p, _ ("missing"));
 		return TRUE;
 	}
 	if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-		return hy_rules_fail (error, p, _("not a string"));
+		return hy_rules_fail (error, p, _ ("not a string"));
 	if (required && json_node_get_string (node)[0] == '\0')
-		return hy_rules_fail (error, p, _("empty"));
+		return hy_rules_fail (error, p, _ ("empty"));
 	g_free (*out);
 	*out = g_strdup (json_node_get_string (node));
 	return TRUE;
@@ -260,7 +259,7 @@ hy_rules_parse_levels (HyRules *rules, JsonArray *array, GError **error)
 		if (g_hash_table_contains (rules->levels, level->name)) {
 			g_autofree gchar *p = hy_path_key (path, "name");
 			hy_level_rule_free (level);
-			return hy_rules_fail (error, p, _("a level of this name is listed twice"));
+			return hy_rules_fail (error, p, _ ("a level of this name is listed twice"));
 		}
 		g_hash_table_insert (rules->levels, level->name, level);
 	}
@@ -282,9 +281,10 @@ hy_rules_parse_groups (GHashTable *groups, const gchar *what, JsonArray *array, 
 			return FALSE;
 		if (g_hash_table_contains (groups, name)) {
 			g_autofree gchar *p = hy_path_key (path, "name");
-			return hy_rules_fail (error, p, _("listed twice"));
+			return hy_rules_fail (error, p, _ ("listed twice"));
 		}
-		g_hash_table_insert (groups, g_steal_pointer (&name), g_memdup2 (&factor, sizeof factor));
+		g_hash_table_insert (groups, g_steal_pointer (&name),
+				     g_memdup2 (&factor, sizeof factor));
 	}
 	return TRUE;
 }
@@ -292,11 +292,10 @@ hy_rules_parse_groups (GHashTable *groups, const gchar *what, JsonArray *array, 
 static gboolean
 hy_rules_parse_item (HyRules *rules, JsonObject *obj, const gchar *path, GError **error)
 {
-	static const gchar *const known[] = {"code",	 "name",	  "price",
-					     "member_price", "special_price", "category",
-					     "brand",	 "points_bp",	  "discount_bp",
-					     NULL};
-	g_autoptr(GError) local = NULL;
+	static const gchar *const known[] = {"code",	      "name",	  "price", "member_price",
+					     "special_price", "category", "brand", "points_bp",
+					     "discount_bp",   NULL};
+	g_autoptr (GError) local = NULL;
 	HyItemRule *item = g_new0 (HyItemRule, 1);
 
 	item->member_price = -1;
@@ -321,7 +320,7 @@ hy_rules_parse_item (HyRules *rules, JsonObject *obj, const gchar *path, GError 
 	if (g_hash_table_contains (rules->items, item->code)) {
 		g_autofree gchar *p = hy_path_key (path, "code");
 		hy_item_rule_free (item);
-		return hy_rules_fail (error, p, _("an item with this code is listed twice"));
+		return hy_rules_fail (error, p, _ ("an item with this code is listed twice"));
 	}
 	g_hash_table_insert (rules->items, item->code, item);
 	return TRUE;
@@ -350,11 +349,11 @@ hy_rules_month_day (JsonObject *obj, const gchar *path, const gchar *key, gint *
 		return FALSE;
 	if (strlen (text) != 5 || text[2] != '-' || !g_ascii_isdigit (text[0]) ||
 	    !g_ascii_isdigit (text[1]) || !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4]))
-		return hy_rules_fail (error, p, _("not a month-day (MM-DD)"));
+		return hy_rules_fail (error, p, _ ("not a month-day (MM-DD)"));
 	month = (text[0] - '0') * 10 + (text[1] - '0');
 	day = (text[3] - '0') * 10 + (text[4] - '0');
 	if (month < 1 || month > 12 || day < 1 || day > g_date_get_days_in_month (month, 2000))
-		return hy_rules_fail (error, p, _("not a month-day (MM-DD)"));
+		return hy_rules_fail (error, p, _ ("not a month-day (MM-DD)"));
 	*out = month * 100 + day;
 	return TRUE;
 }
@@ -369,7 +368,7 @@ hy_rules_date (JsonObject *obj, const gchar *path, const gchar *key, guint32 *ou
 		return FALSE;
 	g_date_clear (&date, 1);
 	if (!hy_date_parse (text, &date))
-		return hy_rules_fail (error, p, _("not a date"));
+		return hy_rules_fail (error, p, _ ("not a date"));
 	*out = g_date_get_julian (&date);
 	return TRUE;
 }
@@ -377,7 +376,7 @@ hy_rules_date (JsonObject *obj, const gchar *path, const gchar *key, guint32 *ou
 static gboolean
 hy_rules_parse_period (JsonObject *obj, const gchar *path, HyPeriodRule *period, GError **error)
 {
-	static const gchar *const known[] = {"kind", "days",	    "from", "to",
+	static const gchar *const known[] = {"kind",	  "days",	 "from", "to",
 					     "points_bp", "discount_bp", "name", NULL};
 	g_autofree gchar *kind = NULL;
 	g_autofree gchar *kind_path = hy_path_key (path, "kind");
@@ -390,25 +389,25 @@ hy_rules_parse_period (JsonObject *obj, const gchar *path, HyPeriodRule *period,
 	if (g_strcmp0 (kind, "weekly") == 0 || g_strcmp0 (kind, "monthly") == 0) {
 		gboolean weekly = kind[0] == 'w';
 		g_autofree gchar *days_path = hy_path_key (path, "days");
-		JsonArray *days = hy_rules_array (json_object_get_member (obj, "days"), days_path,
-						  error);
+		JsonArray *days =
+			hy_rules_array (json_object_get_member (obj, "days"), days_path, error);
 		period->kind = weekly ? HY_PERIOD_WEEKLY : HY_PERIOD_MONTHLY;
 		if (days == NULL)
 			return FALSE;
 		if (json_array_get_length (days) == 0)
-			return hy_rules_fail (error, days_path, _("lists no day"));
+			return hy_rules_fail (error, days_path, _ ("lists no day"));
 		for (guint i = 0; i < json_array_get_length (days); i++) {
 			JsonNode *node = json_array_get_element (days, i);
 			g_autofree gchar *p = hy_path_index (days_path, i);
 			gint64 day;
 			if (!JSON_NODE_HOLDS_VALUE (node) ||
 			    json_node_get_value_type (node) != G_TYPE_INT64)
-				return hy_rules_fail (error, p, _("not an integer"));
+				return hy_rules_fail (error, p, _ ("not an integer"));
 			day = json_node_get_int (node);
 			if (day < 1 || day > (weekly ? 7 : 31))
 				return hy_rules_fail (error, p,
-						      weekly ? _("not a weekday 1 (Monday)–7")
-							     : _("not a day of the month 1–31"));
+						      weekly ? _ ("not a weekday 1 (Monday)–7")
+							     : _ ("not a day of the month 1–31"));
 			period->days |= G_GUINT64_CONSTANT (1) << day;
 		}
 		return TRUE;
@@ -425,11 +424,11 @@ hy_rules_parse_period (JsonObject *obj, const gchar *path, HyPeriodRule *period,
 			return FALSE;
 		if (period->to_jday < period->from_jday) {
 			g_autofree gchar *p = hy_path_key (path, "to");
-			return hy_rules_fail (error, p, _("before “from”"));
+			return hy_rules_fail (error, p, _ ("before “from”"));
 		}
 		return TRUE;
 	}
-	return hy_rules_fail (error, kind_path, _("not one of weekly, monthly, yearly, date"));
+	return hy_rules_fail (error, kind_path, _ ("not one of weekly, monthly, yearly, date"));
 }
 
 static gboolean
@@ -446,7 +445,7 @@ hy_rules_parse_band (JsonObject *obj, const gchar *path, HyOrderBand *band, GErr
 		return FALSE;
 	if (band->max < band->min) {
 		g_autofree gchar *p = hy_path_key (path, "max");
-		return hy_rules_fail (error, p, _("less than “min”"));
+		return hy_rules_fail (error, p, _ ("less than “min”"));
 	}
 	band->extra_discount_bp = (gint) discount;
 	band->extra_points_bp = (gint) points;
@@ -476,19 +475,16 @@ hy_rules_parse_birthday (JsonObject *store, const gchar *path, HyStoreRules *rul
 	else if (g_strcmp0 (mode, "month") == 0)
 		rules->birthday_mode = HY_BIRTHDAY_MONTH;
 	else
-		return hy_rules_fail (error, mode_path, _("not one of day, week, month"));
+		return hy_rules_fail (error, mode_path, _ ("not one of day, week, month"));
 	return TRUE;
 }
 
 static gboolean
-hy_rules_parse_prices (HyRules *rules,
-		       JsonObject *store,
-		       const gchar *path,
-		       HyStoreRules *out,
-		       GError **error)
+hy_rules_parse_prices (
+	HyRules *rules, JsonObject *store, const gchar *path, HyStoreRules *out, GError **error)
 {
 	g_autofree gchar *ppath = hy_path_key (path, "prices");
-	g_autoptr(GList) codes = NULL;
+	g_autoptr (GList) codes = NULL;
 	JsonObject *prices;
 
 	if (!json_object_has_member (store, "prices"))
@@ -501,7 +497,7 @@ hy_rules_parse_prices (HyRules *rules,
 		gint64 fen = 0;
 		if (!g_hash_table_contains (rules->items, l->data)) {
 			g_autofree gchar *p = hy_path_key (ppath, l->data);
-			return hy_rules_fail (error, p, _("no such item in “items”"));
+			return hy_rules_fail (error, p, _ ("no such item in “items”"));
 		}
 		if (!hy_rules_int (prices, ppath, l->data, TRUE, 0, HY_RULES_MAX_FEN, &fen, error))
 			return FALSE;
@@ -511,16 +507,22 @@ hy_rules_parse_prices (HyRules *rules,
 }
 
 static gboolean
-hy_rules_parse_store (HyRules *rules,
-		      JsonObject *obj,
-		      const gchar *path,
-		      HyStoreRules *store,
-		      GError **error)
+hy_rules_parse_store (
+	HyRules *rules, JsonObject *obj, const gchar *path, HyStoreRules *store, GError **error)
 {
-	static const gchar *const known[] = {
-	    "use_level_points", "use_item_points", "use_period", "use_level_discount",
-	    "use_item_discount", "use_order_total", "points_bp", "discount_bp",
-	    "birthday", "prices", "periods", "order_total", NULL};
+	static const gchar *const known[] = {"use_level_points",
+					     "use_item_points",
+					     "use_period",
+					     "use_level_discount",
+					     "use_item_discount",
+					     "use_order_total",
+					     "points_bp",
+					     "discount_bp",
+					     "birthday",
+					     "prices",
+					     "periods",
+					     "order_total",
+					     NULL};
 
 	if (!hy_rules_check_keys (obj, path, known, error) ||
 	    !hy_rules_bool (obj, path, "use_level_points", &store->use_level_points, error) ||
@@ -536,13 +538,14 @@ hy_rules_parse_store (HyRules *rules,
 
 	if (json_object_has_member (obj, "periods")) {
 		g_autofree gchar *ppath = hy_path_key (path, "periods");
-		JsonArray *array = hy_rules_array (json_object_get_member (obj, "periods"), ppath,
-						   error);
+		JsonArray *array =
+			hy_rules_array (json_object_get_member (obj, "periods"), ppath, error);
 		if (array == NULL)
 			return FALSE;
 		for (guint i = 0; i < json_array_get_length (array); i++) {
 			g_autofree gchar *p = hy_path_index (ppath, i);
-			JsonObject *pobj = hy_rules_object (json_array_get_element (array, i), p, error);
+			JsonObject *pobj =
+				hy_rules_object (json_array_get_element (array, i), p, error);
 			HyPeriodRule *period = g_new0 (HyPeriodRule, 1);
 			period->factor = HY_FACTOR_NEUTRAL;
 			g_ptr_array_add (store->periods, period);
@@ -552,13 +555,14 @@ hy_rules_parse_store (HyRules *rules,
 	}
 	if (json_object_has_member (obj, "order_total")) {
 		g_autofree gchar *opath = hy_path_key (path, "order_total");
-		JsonArray *array = hy_rules_array (json_object_get_member (obj, "order_total"),
-						   opath, error);
+		JsonArray *array =
+			hy_rules_array (json_object_get_member (obj, "order_total"), opath, error);
 		if (array == NULL)
 			return FALSE;
 		for (guint i = 0; i < json_array_get_length (array); i++) {
 			g_autofree gchar *p = hy_path_index (opath, i);
-			JsonObject *bobj = hy_rules_object (json_array_get_element (array, i), p, error);
+			JsonObject *bobj =
+				hy_rules_object (json_array_get_element (array, i), p, error);
 			HyOrderBand band = {0};
 			if (bobj == NULL || !hy_rules_parse_band (bobj, p, &band, error))
 				return FALSE;
@@ -571,18 +575,19 @@ hy_rules_parse_store (HyRules *rules,
 HyRules *
 hy_rules_from_node (JsonNode *root, GError **error)
 {
-	static const gchar *const known[] = {"levels", "items", "categories", "brands", "stores",
-					     NULL};
-	g_autoptr(HyRules) rules = hy_rules_new ();
+	static const gchar *const known[] = {"levels", "items",	 "categories",
+					     "brands", "stores", NULL};
+	g_autoptr (HyRules) rules = hy_rules_new ();
 	JsonObject *doc = hy_rules_object (root, "", error);
 	JsonObject *stores;
-	g_autoptr(GList) codes = NULL;
+	g_autoptr (GList) codes = NULL;
 
 	if (doc == NULL || !hy_rules_check_keys (doc, "", known, error))
 		return NULL;
 	/* items first: store prices refer to them */
 	for (guint k = 0; k < 4; k++) {
-		const gchar *key = (const gchar *const[]){"levels", "items", "categories", "brands"}[k];
+		const gchar *key =
+			(const gchar *const[]){"levels", "items", "categories", "brands"}[k];
 		JsonArray *array;
 		gboolean ok;
 		if (!json_object_has_member (doc, key))
@@ -608,8 +613,8 @@ hy_rules_from_node (JsonNode *root, GError **error)
 	codes = json_object_get_members (stores);
 	for (GList *l = codes; l != NULL; l = l->next) {
 		g_autofree gchar *path = hy_path_key ("stores", l->data);
-		JsonObject *obj = hy_rules_object (json_object_get_member (stores, l->data), path,
-						   error);
+		JsonObject *obj =
+			hy_rules_object (json_object_get_member (stores, l->data), path, error);
 		HyStoreRules *store;
 		if (obj == NULL)
 			return NULL;
@@ -624,10 +629,10 @@ hy_rules_from_node (JsonNode *root, GError **error)
 HyRules *
 hy_rules_from_json (const gchar *text, gssize length, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new ();
-	g_autoptr(GError) local = NULL;
+	g_autoptr (JsonParser) parser = json_parser_new ();
+	g_autoptr (GError) local = NULL;
 	if (!json_parser_load_from_data (parser, text, length, &local)) {
-		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _("not JSON: %s"),
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("not JSON: %s"),
 			     local->message);
 		return NULL;
 	}
@@ -677,7 +682,7 @@ hy_rules_sorted_keys (GHashTable *table)
 static void
 hy_rules_add_groups (JsonBuilder *b, const gchar *key, GHashTable *groups)
 {
-	g_autoptr(GList) names = hy_rules_sorted_keys (groups);
+	g_autoptr (GList) names = hy_rules_sorted_keys (groups);
 	json_builder_set_member_name (b, key);
 	json_builder_begin_array (b);
 	for (GList *l = names; l != NULL; l = l->next) {
@@ -692,7 +697,7 @@ hy_rules_add_groups (JsonBuilder *b, const gchar *key, GHashTable *groups)
 static gchar *
 hy_rules_jday_to_string (guint32 jday)
 {
-	g_autoptr(GDate) date = g_date_new_julian (jday);
+	g_autoptr (GDate) date = g_date_new_julian (jday);
 	return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
 				g_date_get_day (date));
 }
@@ -713,10 +718,10 @@ hy_rules_add_period (JsonBuilder *b, const HyPeriodRule *period)
 		}
 		json_builder_end_array (b);
 	} else if (period->kind == HY_PERIOD_YEARLY) {
-		g_autofree gchar *from = g_strdup_printf ("%02d-%02d", period->from_md / 100,
-							  period->from_md % 100);
-		g_autofree gchar *to = g_strdup_printf ("%02d-%02d", period->to_md / 100,
-							period->to_md % 100);
+		g_autofree gchar *from =
+			g_strdup_printf ("%02d-%02d", period->from_md / 100, period->from_md % 100);
+		g_autofree gchar *to =
+			g_strdup_printf ("%02d-%02d", period->to_md / 100, period->to_md % 100);
 		hy_rules_add_string (b, "from", from);
 		hy_rules_add_string (b, "to", to);
 	} else {
@@ -733,7 +738,7 @@ static void
 hy_rules_add_store (JsonBuilder *b, const HyStoreRules *store)
 {
 	static const gchar *const modes[] = {"day", "week", "month"};
-	g_autoptr(GList) codes = hy_rules_sorted_keys (store->prices);
+	g_autoptr (GList) codes = hy_rules_sorted_keys (store->prices);
 
 	json_builder_begin_object (b);
 	hy_rules_add_bool (b, "use_level_points", store->use_level_points);
@@ -751,7 +756,8 @@ hy_rules_add_store (JsonBuilder *b, const HyStoreRules *store)
 	json_builder_set_member_name (b, "prices");
 	json_builder_begin_object (b);
 	for (GList *l = codes; l != NULL; l = l->next)
-		hy_rules_add_int (b, l->data, *(gint64 *) g_hash_table_lookup (store->prices, l->data));
+		hy_rules_add_int (b, l->data,
+				  *(gint64 *) g_hash_table_lookup (store->prices, l->data));
 	json_builder_end_object (b);
 	json_builder_set_member_name (b, "periods");
 	json_builder_begin_array (b);
@@ -776,10 +782,10 @@ hy_rules_add_store (JsonBuilder *b, const HyStoreRules *store)
 JsonNode *
 hy_rules_to_node (const HyRules *rules)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new ();
-	g_autoptr(GList) levels = hy_rules_sorted_keys (rules->levels);
-	g_autoptr(GList) items = hy_rules_sorted_keys (rules->items);
-	g_autoptr(GList) stores = hy_rules_sorted_keys (rules->stores);
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	g_autoptr (GList) levels = hy_rules_sorted_keys (rules->levels);
+	g_autoptr (GList) items = hy_rules_sorted_keys (rules->items);
+	g_autoptr (GList) stores = hy_rules_sorted_keys (rules->stores);
 
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "levels");

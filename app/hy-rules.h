@@ -44,8 +44,8 @@ typedef enum {
 
 typedef struct {
 	HyPeriodKind kind;
-	guint64 days;	   /* bit n set: day n (weekly, monthly) */
-	gint from_md;	   /* yearly: month × 100 + day */
+	guint64 days; /* bit n set: day n (weekly, monthly) */
+	gint from_md; /* yearly: month × 100 + day */
 	gint to_md;
 	guint32 from_jday; /* date: GDate julian days */
 	guint32 to_jday;
@@ -77,9 +77,9 @@ typedef struct {
 	HyFactor factor; /* 店面积分系数 / 店面折扣系数 */
 	HyBirthdayMode birthday_mode;
 	HyFactor birthday;
-	GHashTable *prices;	/* item code -> gint64 * fen (分店自行定价) */
-	GPtrArray *periods;	/* HyPeriodRule, in file order */
-	GArray *order_bands;	/* HyOrderBand */
+	GHashTable *prices;  /* item code -> gint64 * fen (分店自行定价) */
+	GPtrArray *periods;  /* HyPeriodRule, in file order */
+	GArray *order_bands; /* HyOrderBand */
 } HyStoreRules;
 
 typedef struct {
@@ -90,18 +90,24 @@ typedef struct {
 	GHashTable *stores;	/* code -> HyStoreRules */
 } HyRules;
 
-HyRules *hy_rules_new (void);
-void hy_rules_free (HyRules *rules);
+HyRules *
+hy_rules_new (void);
+void
+hy_rules_free (HyRules *rules);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyRules, hy_rules_free)
 
 /* Parses and validates a rules document. An error (HY_ERROR_INVALID_INPUT) names the
  * JSON path of the first bad value, e.g. "stores.S01.periods[2].from: not a date". */
-HyRules *hy_rules_from_json (const gchar *text, gssize length, GError **error);
-HyRules *hy_rules_from_node (JsonNode *root, GError **error);
+HyRules *
+hy_rules_from_json (const gchar *text, gssize length, GError **error);
+HyRules *
+hy_rules_from_node (JsonNode *root, GError **error);
 /* The canonical document; from_json (to_json (r)) gives the same rules. */
-JsonNode *hy_rules_to_node (const HyRules *rules);
+JsonNode *
+hy_rules_to_node (const HyRules *rules);
 
 /* The store's rules, or neutral rules (all switches off, 100%) when the store has none. */
-const HyStoreRules *hy_rules_get_store (const HyRules *rules, const gchar *code);
+const HyStoreRules *
+hy_rules_get_store (const HyRules *rules, const gchar *code);
 
 G_END_DECLS

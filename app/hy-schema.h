@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 #define HY_SCHEMA_LATEST 1
 
 /* The script that brings version - 1 to version. */
-const gchar *hy_schema_migration (gint version);
+const gchar *
+hy_schema_migration (gint version);
 
 G_END_DECLS

@@ -30,14 +30,15 @@ hy_store_validate_code (const gchar *code, GError **error)
 	gsize len = code != NULL ? strlen (code) : 0;
 	if (len < 1 || len > 16) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("store code must be 1 to 16 characters"));
+			     _ ("store code must be 1 to 16 characters"));
 		return FALSE;
 	}
 	for (gsize i = 0; i < len; i++) {
 		if (!g_ascii_isalnum (code[i]) && code[i] != '-' && code[i] != '_') {
-			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				     _("store code “%s” may only hold letters, digits, “-” and “_”"),
-				     code);
+			g_set_error (
+				error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				_ ("store code “%s” may only hold letters, digits, “-” and “_”"),
+				code);
 			return FALSE;
 		}
 	}
@@ -56,7 +57,7 @@ hy_store_insert_row (HyDb *db,
 		     GError **error)
 {
 	/* binds: id, texts…, hlc, origin */
-	g_autoptr(HyStmt) stmt = hy_db_prepare (db, sql, error);
+	g_autoptr (HyStmt) stmt = hy_db_prepare (db, sql, error);
 	guint col = 1;
 	if (stmt == NULL)
 		return FALSE;
@@ -78,9 +79,9 @@ hy_store_init (HyDb *db,
 	       const gchar *admin_password,
 	       GError **error)
 {
-	g_autoptr(HyTxn) txn = NULL;
-	g_autoptr(HyActor) admin = NULL;
-	g_autoptr(JsonObject) detail = json_object_new ();
+	g_autoptr (HyTxn) txn = NULL;
+	g_autoptr (HyActor) admin = NULL;
+	g_autoptr (JsonObject) detail = json_object_new ();
 	g_autofree gchar *existing = hy_db_meta_get (db, "store_id");
 	g_autofree gchar *store_id = hy_id_new ();
 	g_autofree gchar *terminal_id = hy_id_new ();
@@ -99,19 +100,19 @@ hy_store_init (HyDb *db,
 
 	if (existing != NULL) {
 		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-			     _("%s is already set up for a store"), hy_db_get_path (db));
+			     _ ("%s is already set up for a store"), hy_db_get_path (db));
 		return FALSE;
 	}
 	if (!hy_store_validate_code (code, error))
 		return FALSE;
 	if (name == NULL || name[0] == '\0') {
-		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _("a store needs a name"));
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("a store needs a name"));
 		return FALSE;
 	}
 	if (admin_password == NULL ||
 	    g_utf8_strlen (admin_password, -1) < HY_OPERATOR_MIN_PASSWORD) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _("the admin password needs at least %d characters"),
+			     _ ("the admin password needs at least %d characters"),
 			     HY_OPERATOR_MIN_PASSWORD);
 		return FALSE;
 	}
@@ -154,7 +155,7 @@ hy_store_init (HyDb *db,
 			return FALSE;
 	}
 	{
-		const gchar *v[] = {_("Standard")};
+		const gchar *v[] = {_ ("Standard")};
 		if (!hy_store_insert_row (db, "levels",
 					  "INSERT INTO levels (id, name, hlc, origin_store) "
 					  "VALUES (?, ?, ?, ?)",
@@ -162,7 +163,7 @@ hy_store_init (HyDb *db,
 			return FALSE;
 	}
 	{
-		const gchar *v[] = {_("Member card")};
+		const gchar *v[] = {_ ("Member card")};
 		if (!hy_store_insert_row (db, "card_kinds",
 					  "INSERT INTO card_kinds (id, name, hlc, origin_store) "
 					  "VALUES (?, ?, ?, ?)",
@@ -170,14 +171,15 @@ hy_store_init (HyDb *db,
 			return FALSE;
 	}
 	first = g_strdup_printf ("%d", store_number * HY_STORE_CARD_SERIALS);
-	last = g_strdup_printf ("%d", store_number * HY_STORE_CARD_SERIALS +
-					  HY_STORE_CARD_SERIALS - 1);
+	last = g_strdup_printf ("%d",
+				store_number * HY_STORE_CARD_SERIALS + HY_STORE_CARD_SERIALS - 1);
 	{
 		const gchar *v[] = {store_id, first, last};
-		if (!hy_store_insert_row (db, "card_stock",
-					  "INSERT INTO card_stock (id, store_id, first_serial, "
-					  "last_serial, hlc, origin_store) VALUES (?, ?, ?, ?, ?, ?)",
-					  stock_id, v, G_N_ELEMENTS (v), hlc, store_id, error))
+		if (!hy_store_insert_row (
+			    db, "card_stock",
+			    "INSERT INTO card_stock (id, store_id, first_serial, "
+			    "last_serial, hlc, origin_store) VALUES (?, ?, ?, ?, ?, ?)",
+			    stock_id, v, G_N_ELEMENTS (v), hlc, store_id, error))
 			return FALSE;
 	}
 	if (!hy_db_meta_set (db, "store_id", store_id, error) ||
@@ -197,8 +199,8 @@ static HyStore *
 hy_store_load (HyDb *db, const gchar *id, GError **error)
 {
 	gboolean has_row = FALSE;
-	g_autoptr(HyStmt) stmt = hy_db_prepare (
-	    db, "SELECT id, code, name, number, is_hq FROM stores WHERE id = ?", error);
+	g_autoptr (HyStmt) stmt = hy_db_prepare (
+		db, "SELECT id, code, name, number, is_hq FROM stores WHERE id = ?", error);
 	HyStore *store;
 	if (stmt == NULL)
 		return NULL;
@@ -206,7 +208,7 @@ hy_store_load (HyDb *db, const gchar *id, GError **error)
 	if (!hy_db_step_row (db, stmt, &has_row, error))
 		return NULL;
 	if (!has_row) {
-		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _("no store with id %s"), id);
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _ ("no store with id %s"), id);
 		return NULL;
 	}
 	store = g_new0 (HyStore, 1);
@@ -230,7 +232,7 @@ hy_store_get_local (HyDb *db, GError **error)
 	g_autofree gchar *id = hy_db_meta_get (db, "store_id");
 	if (id == NULL) {
 		g_set_error (error, HY_ERROR, HY_ERROR_SCHEMA,
-			     _("%s is not set up for a store yet (run “huiyuan-admin init”)"),
+			     _ ("%s is not set up for a store yet (run “huiyuan-admin init”)"),
 			     hy_db_get_path (db));
 		return NULL;
 	}

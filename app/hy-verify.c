@@ -75,12 +75,12 @@ hy_verify_sqlite (HyDb *db, GPtrArray *problems, GError **error)
 			return FALSE;
 		if (!has_row)
 			break;
-		hy_verify_problem (problems,
-				   _ ("foreign key: %s row %" PRId64
-				      " refers to a missing row of %s"),
-				   (const gchar *) sqlite3_column_text (fk, 0),
-				   (gint64) sqlite3_column_int64 (fk, 1),
-				   (const gchar *) sqlite3_column_text (fk, 2));
+		hy_verify_problem (
+			problems,
+			_ ("foreign key: %s row %" PRId64 " refers to a missing row of %s"),
+			(const gchar *) sqlite3_column_text (fk, 0),
+			(gint64) sqlite3_column_int64 (fk, 1),
+			(const gchar *) sqlite3_column_text (fk, 2));
 	}
 	return TRUE;
 }
@@ -170,8 +170,7 @@ hy_verify_balances (HyDb *db, GPtrArray *problems, GError **error)
 		name = hy_verify_balance_name (missing);
 		hy_verify_problem (
 			problems,
-			_ ("balance %s: no cached balance but the ledger sums to %" PRId64
-			   " %s"),
+			_ ("balance %s: no cached balance but the ledger sums to %" PRId64 " %s"),
 			name, (gint64) sqlite3_column_int64 (missing, 3),
 			hy_verify_unit ((const gchar *) sqlite3_column_text (missing, 1)));
 	}
@@ -300,12 +299,11 @@ hy_verify_chain (HyDb *db,
 	if (store_id != NULL) {
 		gint64 head = head_text != NULL ? g_ascii_strtoll (head_text, NULL, 10) : 0;
 		if (head > local)
-			hy_verify_problem (
-				problems,
-				_ ("%s chain of this store: the head is seq %" PRId64
-				   " but the newest row is seq %" PRId64
-				   "; rows were deleted from the end"),
-				label, head, local);
+			hy_verify_problem (problems,
+					   _ ("%s chain of this store: the head is seq %" PRId64
+					      " but the newest row is seq %" PRId64
+					      "; rows were deleted from the end"),
+					   label, head, local);
 		else if (head < local)
 			hy_verify_problem (
 				problems,

@@ -8,7 +8,7 @@
 HyTestStore *
 hy_test_store_new (const gchar *code)
 {
-	g_autoptr(GError) error = NULL;
+	g_autoptr (GError) error = NULL;
 	HyTestStore *store = g_new0 (HyTestStore, 1);
 
 	store->dir = g_dir_make_tmp ("huiyuan-test-XXXXXX", &error);
@@ -16,8 +16,8 @@ hy_test_store_new (const gchar *code)
 	store->path = g_build_filename (store->dir, "store.db", NULL);
 	store->db = hy_db_open (store->path, HY_DB_OPEN_CREATE, &error);
 	g_assert_no_error (error);
-	g_assert_true (hy_store_init (store->db, code, "Test store", FALSE,
-				      HY_TEST_ADMIN_PASSWORD, &error));
+	g_assert_true (hy_store_init (store->db, code, "Test store", FALSE, HY_TEST_ADMIN_PASSWORD,
+				      &error));
 	g_assert_no_error (error);
 	store->admin = hy_actor_login (store->db, "admin", HY_TEST_ADMIN_PASSWORD, &error);
 	g_assert_no_error (error);
@@ -36,7 +36,7 @@ hy_test_store_actor (HyTestStore *store, const gchar *role)
 void
 hy_test_store_raw_sql (HyTestStore *store, const gchar *sql)
 {
-	g_autoptr(GError) error = NULL;
+	g_autoptr (GError) error = NULL;
 	hy_db_exec (store->db, sql, &error);
 	g_assert_no_error (error);
 }
@@ -57,7 +57,7 @@ hy_test_store_count (HyTestStore *store, const gchar *sql)
 static void
 hy_test_remove_tree (const gchar *dir)
 {
-	g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
 	const gchar *name;
 	if (d == NULL)
 		return;

@@ -14,12 +14,17 @@ typedef struct {
 } HyTestStore;
 
 /* Creates and initialises store `code` (admin password HY_TEST_ADMIN_PASSWORD). */
-HyTestStore *hy_test_store_new (const gchar *code);
-void hy_test_store_free (HyTestStore *store);
+HyTestStore *
+hy_test_store_new (const gchar *code);
+void
+hy_test_store_free (HyTestStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyTestStore, hy_test_store_free)
 
 /* An actor with a built-in role's permissions on this store, without a password. */
-HyActor *hy_test_store_actor (HyTestStore *store, const gchar *role);
+HyActor *
+hy_test_store_actor (HyTestStore *store, const gchar *role);
 /* Runs SQL directly, bypassing the core: for tampering tests. */
-void hy_test_store_raw_sql (HyTestStore *store, const gchar *sql);
-gint64 hy_test_store_count (HyTestStore *store, const gchar *sql);
+void
+hy_test_store_raw_sql (HyTestStore *store, const gchar *sql);
+gint64
+hy_test_store_count (HyTestStore *store, const gchar *sql);

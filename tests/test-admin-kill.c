@@ -24,10 +24,9 @@ child_setup (gpointer user_data)
 static GSubprocess *
 spawn_admin (GError **error, const gchar *first, ...)
 {
-	g_autoptr(GSubprocessLauncher) launcher =
-	    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-				       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr(GPtrArray) args = g_ptr_array_new ();
+	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr (GPtrArray) args = g_ptr_array_new ();
 	const gchar *binary = g_getenv ("HUIYUAN_ADMIN");
 	va_list ap;
 
@@ -47,12 +46,11 @@ spawn_admin (GError **error, const gchar *first, ...)
 static gint
 run_admin (gchar **out, const gchar *first, ...)
 {
-	g_autoptr(GSubprocessLauncher) launcher =
-	    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-				       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr(GPtrArray) args = g_ptr_array_new ();
-	g_autoptr(GSubprocess) proc = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr (GPtrArray) args = g_ptr_array_new ();
+	g_autoptr (GSubprocess) proc = NULL;
+	g_autoptr (GError) error = NULL;
 	g_autofree gchar *stdout_text = NULL;
 	g_autofree gchar *stderr_text = NULL;
 	va_list ap;
@@ -93,7 +91,7 @@ query_int (sqlite3 *db, const gchar *sql, const gchar *param)
 static void
 remove_tree (const gchar *dir)
 {
-	g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
 	const gchar *name;
 	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
 		g_autofree gchar *child = g_build_filename (dir, name, NULL);
@@ -108,9 +106,9 @@ test_admin_kill_recharge (void)
 	g_autofree gchar *dir = g_dir_make_tmp ("huiyuan-kill-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename (dir, "store.db", NULL);
 	g_autofree gchar *out = NULL;
-	g_autoptr(JsonNode) member = NULL;
-	g_autoptr(GRand) rand = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr (JsonNode) member = NULL;
+	g_autoptr (GRand) rand = NULL;
+	g_autoptr (GError) error = NULL;
 	const gchar *card;
 	JsonArray *cards;
 	guint32 seed = 20240601;
@@ -138,14 +136,14 @@ test_admin_kill_recharge (void)
 
 	/* how long a whole run takes, so that some kills land inside the transaction */
 	start = g_get_monotonic_time ();
-	g_assert_cmpint (run_admin (NULL, "recharge", "--db", path, "--operator", "admin",
-				    "--card", card, "--amount", "100", NULL),
+	g_assert_cmpint (run_admin (NULL, "recharge", "--db", path, "--operator", "admin", "--card",
+				    card, "--amount", "100", NULL),
 			 ==, 0);
 	full_run_us = g_get_monotonic_time () - start;
 	g_test_message ("a whole recharge takes %" G_GINT64_FORMAT " ms", full_run_us / 1000);
 
 	for (guint i = 0; i < N_RUNS; i++) {
-		g_autoptr(GSubprocess) proc = NULL;
+		g_autoptr (GSubprocess) proc = NULL;
 		gint64 delay_us;
 		/* half uniformly over 0–300 ms; half near the end of a run, where the
 		 * transaction is (after the argon2id login) */
@@ -176,8 +174,8 @@ test_admin_kill_recharge (void)
 	g_assert_cmpstr (out, ==, "ok\n");
 
 	g_assert_cmpint (sqlite3_open_v2 (path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-	audits = query_int (raw, "SELECT count(*) FROM audit WHERE action = 'money.recharge'",
-			    NULL);
+	audits =
+		query_int (raw, "SELECT count(*) FROM audit WHERE action = 'money.recharge'", NULL);
 	entries = query_int (raw,
 			     "SELECT count(*) FROM account_entries "
 			     "WHERE op = 'recharge' AND account = 'money'",

@@ -51,21 +51,20 @@ child_setup (gpointer user_data)
 static Run *
 admin_runv (const gchar *const *env, const gchar *const *args)
 {
-	g_autoptr(GSubprocessLauncher) launcher =
-	    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-				       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-				       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-	g_autoptr(GSubprocess) proc = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+		G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+	g_autoptr (GSubprocess) proc = NULL;
+	g_autoptr (GError) error = NULL;
 	g_autofree gchar *joined = NULL;
 	Run *run = g_new0 (Run, 1);
 	const gchar *binary = g_getenv ("HUIYUAN_ADMIN");
 
 	g_assert_nonnull (binary);
-	for (const gchar *const *e = (const gchar *const[]){"HUIYUAN_NEW_PASSWORD",
-							    "HUIYUAN_CARD_PASSWORD",
-							    "HUIYUAN_CARD_PIN", NULL};
+	for (const gchar *const *e =
+		     (const gchar *const[]){"HUIYUAN_NEW_PASSWORD", "HUIYUAN_CARD_PASSWORD",
+					    "HUIYUAN_CARD_PIN", NULL};
 	     *e != NULL; e++)
 		g_subprocess_launcher_unsetenv (launcher, *e);
 	g_subprocess_launcher_setenv (launcher, "HUIYUAN_PASSWORD", ADMIN_PASSWORD, TRUE);
@@ -95,7 +94,7 @@ admin_runv (const gchar *const *env, const gchar *const *args)
 	return run;
 }
 
-#define ADMIN(...)	   admin_runv (NULL, (const gchar *const[]){__VA_ARGS__, NULL})
+#define ADMIN(...)	  admin_runv (NULL, (const gchar *const[]){__VA_ARGS__, NULL})
 #define ADMIN_ENV(e, ...) admin_runv ((e), (const gchar *const[]){__VA_ARGS__, NULL})
 
 /* Asserts the exit status; on failure the output is in the test log. */
@@ -138,7 +137,7 @@ run_array (const Run *run)
 static void
 remove_tree (const gchar *dir)
 {
-	g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
 	const gchar *name;
 	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
 		g_autofree gchar *child = g_build_filename (dir, name, NULL);
@@ -158,8 +157,8 @@ env_new (gboolean init)
 	g_assert_nonnull (env->dir);
 	env->db = g_build_filename (env->dir, "store.db", NULL);
 	if (init) {
-		g_autoptr(Run) run = ADMIN ("init", "--db", env->db, "--store", "S01", "--name",
-					    "Test store");
+		g_autoptr (Run) run =
+			ADMIN ("init", "--db", env->db, "--store", "S01", "--name", "Test store");
 		assert_status (run, 0);
 	}
 	return env;
@@ -227,8 +226,8 @@ db_text (Env *env, const gchar *sql)
 static gchar *
 date_in_days (gint days)
 {
-	g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-	g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+	g_autoptr (GDateTime) then = g_date_time_add_days (now, days);
 	return g_date_time_format (then, "%Y-%m-%d");
 }
 
@@ -236,20 +235,20 @@ date_in_days (gint days)
 static gchar *
 add_member (Env *env, const gchar *name, const gchar *phone)
 {
-	g_autoptr(Run) run = ADMIN ("member", "add", "--db", env->db, "--operator", "admin",
-				    "--name", name, "--phone", phone, "--json");
+	g_autoptr (Run) run = ADMIN ("member", "add", "--db", env->db, "--operator", "admin",
+				     "--name", name, "--phone", phone, "--json");
 	JsonArray *cards;
 	assert_status (run, 0);
 	cards = json_object_get_array_member (run_object (run), "cards");
 	g_assert_cmpuint (json_array_get_length (cards), ==, 1);
 	return g_strdup (
-	    json_object_get_string_member (json_array_get_object_element (cards, 0), "number"));
+		json_object_get_string_member (json_array_get_object_element (cards, 0), "number"));
 }
 
 static gint64
 card_money (Env *env, const gchar *card)
 {
-	g_autoptr(Run) run = ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
+	g_autoptr (Run) run = ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
 	JsonArray *cards;
 	assert_status (run, 0);
 	cards = json_object_get_array_member (run_object (run), "cards");
@@ -257,7 +256,7 @@ card_money (Env *env, const gchar *card)
 		JsonObject *c = json_array_get_object_element (cards, i);
 		if (g_strcmp0 (json_object_get_string_member (c, "number"), card) == 0)
 			return json_object_get_int_member (
-			    json_object_get_object_member (c, "balances"), "money");
+				json_object_get_object_member (c, "balances"), "money");
 	}
 	g_assert_not_reached ();
 }
@@ -268,57 +267,57 @@ static void
 test_admin_help (void)
 {
 	static const gchar *const commands[][3] = {
-	    {"--help"},
-	    {"init", "--help"},
-	    {"demo", "--help"},
-	    {"operator", "--help"},
-	    {"operator", "add", "--help"},
-	    {"operator", "passwd", "--help"},
-	    {"operator", "disable", "--help"},
-	    {"operator", "enable", "--help"},
-	    {"field", "--help"},
-	    {"field", "add", "--help"},
-	    {"field", "list", "--help"},
-	    {"member", "--help"},
-	    {"member", "add", "--help"},
-	    {"member", "find", "--help"},
-	    {"member", "show", "--help"},
-	    {"member", "import", "--help"},
-	    {"member", "export", "--help"},
-	    {"card", "--help"},
-	    {"card", "issue", "--help"},
-	    {"card", "lose", "--help"},
-	    {"card", "unfreeze", "--help"},
-	    {"card", "merge", "--help"},
-	    {"card", "replace", "--help"},
-	    {"card", "extend", "--help"},
-	    {"card", "recycle", "--help"},
-	    {"card", "passwd", "--help"},
-	    {"card", "pin", "--help"},
-	    {"recharge", "--help"},
-	    {"withdraw", "--help"},
-	    {"points", "--help"},
-	    {"points", "adjust", "--help"},
-	    {"verify", "--help"},
-	    {"backup", "--help"},
-	    {"restore", "--help"},
+		{"--help"},
+		{"init", "--help"},
+		{"demo", "--help"},
+		{"operator", "--help"},
+		{"operator", "add", "--help"},
+		{"operator", "passwd", "--help"},
+		{"operator", "disable", "--help"},
+		{"operator", "enable", "--help"},
+		{"field", "--help"},
+		{"field", "add", "--help"},
+		{"field", "list", "--help"},
+		{"member", "--help"},
+		{"member", "add", "--help"},
+		{"member", "find", "--help"},
+		{"member", "show", "--help"},
+		{"member", "import", "--help"},
+		{"member", "export", "--help"},
+		{"card", "--help"},
+		{"card", "issue", "--help"},
+		{"card", "lose", "--help"},
+		{"card", "unfreeze", "--help"},
+		{"card", "merge", "--help"},
+		{"card", "replace", "--help"},
+		{"card", "extend", "--help"},
+		{"card", "recycle", "--help"},
+		{"card", "passwd", "--help"},
+		{"card", "pin", "--help"},
+		{"recharge", "--help"},
+		{"withdraw", "--help"},
+		{"points", "--help"},
+		{"points", "adjust", "--help"},
+		{"verify", "--help"},
+		{"backup", "--help"},
+		{"restore", "--help"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
-		g_autoptr(Run) run = admin_runv (NULL, commands[i]);
+		g_autoptr (Run) run = admin_runv (NULL, commands[i]);
 		assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "Usage"));
 		g_assert_cmpstr (run->err, ==, "");
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("--version");
+		g_autoptr (Run) run = ADMIN ("--version");
 		assert_status (run, 0);
 		g_assert_true (g_str_has_prefix (run->out, "huiyuan-admin " PACKAGE_VERSION));
 	}
 	{
 		/* the top-level help names every command and the exit codes */
-		g_autoptr(Run) run = ADMIN ("--help");
-		static const gchar *const words[] = {"init",	"demo",	  "member", "card",
+		g_autoptr (Run) run = ADMIN ("--help");
+		static const gchar *const words[] = {"init",	 "demo",     "member", "card",
 						     "recharge", "withdraw", "verify", "backup",
 						     "restore",	 "Exit"};
 		for (guint i = 0; i < G_N_ELEMENTS (words); i++)
@@ -329,47 +328,47 @@ test_admin_help (void)
 static void
 test_admin_usage_errors (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	static const gchar *const broken[][8] = {
-	    {NULL},
-	    {"bogus"},
-	    {"card", "bogus"},
-	    {"card"},
-	    {"recharge", "--card", "1"},				   /* no --db */
-	    {"verify", "--db", "x.db", "--bogus"},			   /* unknown option */
-	    {"member", "find", "--db", "x.db"},				   /* no query */
-	    {"member", "show", "--db", "x.db", "extra", "--card", "1"},	   /* stray argument */
-	    {"verify", "--db", "/nonexistent/dir/x.db"},		   /* no such file */
+		{NULL},
+		{"bogus"},
+		{"card", "bogus"},
+		{"card"},
+		{"recharge", "--card", "1"},				    /* no --db */
+		{"verify", "--db", "x.db", "--bogus"},			    /* unknown option */
+		{"member", "find", "--db", "x.db"},			    /* no query */
+		{"member", "show", "--db", "x.db", "extra", "--card", "1"}, /* stray argument */
+		{"verify", "--db", "/nonexistent/dir/x.db"},		    /* no such file */
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS (broken); i++) {
-		g_autoptr(Run) run = admin_runv (NULL, broken[i]);
+		g_autoptr (Run) run = admin_runv (NULL, broken[i]);
 		assert_status (run, 2);
 		g_assert_true (g_str_has_prefix (run->err, "huiyuan-admin"));
 	}
 	{
 		/* options checked before anything is opened */
-		g_autoptr(Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					    "--card", "1", "--amount", "ten");
+		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					     "--card", "1", "--amount", "ten");
 		assert_status (run, 2);
 		assert_error_line (run, "--amount");
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("recharge", "--db", env->db, "--card", "1", "--amount",
-					    "10");
+		g_autoptr (Run) run =
+			ADMIN ("recharge", "--db", env->db, "--card", "1", "--amount", "10");
 		assert_status (run, 2);
 		assert_error_line (run, "--operator");
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("card", "extend", "--db", env->db, "--operator",
-					    "admin", "--card", "1", "--expires", "2030-02-30");
+		g_autoptr (Run) run = ADMIN ("card", "extend", "--db", env->db, "--operator",
+					     "admin", "--card", "1", "--expires", "2030-02-30");
 		assert_status (run, 2);
 		assert_error_line (run, "2030-02-30");
 	}
 	{
 		/* a file that is not a Huiyuan database */
 		g_autofree gchar *text = env_file (env, "notes.txt");
-		g_autoptr(Run) run = NULL;
+		g_autoptr (Run) run = NULL;
 		g_assert_true (g_file_set_contents (text, "not a database\n", -1, NULL));
 		run = ADMIN ("verify", "--db", text);
 		assert_status (run, 2);
@@ -382,13 +381,13 @@ test_admin_usage_errors (void)
 static void
 test_admin_init (void)
 {
-	g_autoptr(Env) env = env_new (FALSE);
+	g_autoptr (Env) env = env_new (FALSE);
 	g_autofree gchar *short_pw = env_file (env, "short.db");
 	g_autofree gchar *no_pw = env_file (env, "nopw.db");
 
 	{
-		g_autoptr(Run) run = ADMIN ("init", "--db", env->db, "--store", "S01", "--name",
-					    "一号店", "--hq", "--json");
+		g_autoptr (Run) run = ADMIN ("init", "--db", env->db, "--store", "S01", "--name",
+					     "一号店", "--hq", "--json");
 		JsonObject *store;
 		assert_status (run, 0);
 		store = json_object_get_object_member (run_object (run), "store");
@@ -398,19 +397,19 @@ test_admin_init (void)
 	}
 	{
 		/* the file exists: refused, left alone */
-		g_autoptr(Run) run = ADMIN ("init", "--db", env->db, "--store", "S02", "--name",
-					    "Two");
+		g_autoptr (Run) run =
+			ADMIN ("init", "--db", env->db, "--store", "S02", "--name", "Two");
 		assert_status (run, 2);
 		assert_error_line (run, "exists");
-		g_assert_cmpint (db_count (env, "SELECT count(*) FROM stores WHERE code = 'S01'",
-					   NULL),
-				 ==, 1);
+		g_assert_cmpint (
+			db_count (env, "SELECT count(*) FROM stores WHERE code = 'S01'", NULL), ==,
+			1);
 	}
 	{
 		/* init fails after creating the file: no half-made database is left */
 		const gchar *e[] = {"HUIYUAN_PASSWORD=abc", NULL};
-		g_autoptr(Run) run = ADMIN_ENV (e, "init", "--db", short_pw, "--store", "S03",
-						"--name", "Three");
+		g_autoptr (Run) run = ADMIN_ENV (e, "init", "--db", short_pw, "--store", "S03",
+						 "--name", "Three");
 		assert_status (run, 2);
 		assert_error_line (run, NULL);
 		g_assert_false (g_file_test (short_pw, G_FILE_TEST_EXISTS));
@@ -418,14 +417,14 @@ test_admin_init (void)
 	{
 		/* no password and no terminal to ask on */
 		const gchar *e[] = {"HUIYUAN_PASSWORD", NULL};
-		g_autoptr(Run) run = ADMIN_ENV (e, "init", "--db", no_pw, "--store", "S04",
-						"--name", "Four");
+		g_autoptr (Run) run =
+			ADMIN_ENV (e, "init", "--db", no_pw, "--store", "S04", "--name", "Four");
 		assert_status (run, 2);
 		assert_error_line (run, "HUIYUAN_PASSWORD");
 		g_assert_false (g_file_test (no_pw, G_FILE_TEST_EXISTS));
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("init", "--db", no_pw, "--name", "Four");
+		g_autoptr (Run) run = ADMIN ("init", "--db", no_pw, "--name", "Four");
 		assert_status (run, 2);
 		assert_error_line (run, "--store");
 	}
@@ -434,40 +433,40 @@ test_admin_init (void)
 static void
 test_admin_operators (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	const gchar *staff_pw[] = {"HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
 	const gchar *as_staff[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD, NULL};
 
-	for (const gchar *const *role = (const gchar *const[]){"auditor", "cashier", "finance",
-								NULL};
+	for (const gchar *const *role =
+		     (const gchar *const[]){"auditor", "cashier", "finance", NULL};
 	     *role != NULL; role++) {
-		g_autoptr(Run) run = ADMIN_ENV (staff_pw, "operator", "add", "--db", env->db,
-						"--operator", "admin", "--login", *role, "--role",
-						*role, "--name", "Staff", "--json");
+		g_autoptr (Run) run = ADMIN_ENV (staff_pw, "operator", "add", "--db", env->db,
+						 "--operator", "admin", "--login", *role, "--role",
+						 *role, "--name", "Staff", "--json");
 		assert_status (run, 0);
 		g_assert_cmpstr (json_object_get_string_member (run_object (run), "role"), ==,
 				 *role);
 	}
 	{
 		/* the new password is needed: no env, no terminal */
-		g_autoptr(Run) run = ADMIN ("operator", "add", "--db", env->db, "--operator",
-					    "admin", "--login", "nopw", "--role", "cashier");
+		g_autoptr (Run) run = ADMIN ("operator", "add", "--db", env->db, "--operator",
+					     "admin", "--login", "nopw", "--role", "cashier");
 		assert_status (run, 2);
 		assert_error_line (run, "HUIYUAN_NEW_PASSWORD");
 	}
 	{
-		g_autoptr(Run) run = ADMIN_ENV (staff_pw, "operator", "add", "--db", env->db,
-						"--operator", "admin", "--login", "x1", "--role",
-						"janitor");
+		g_autoptr (Run) run =
+			ADMIN_ENV (staff_pw, "operator", "add", "--db", env->db, "--operator",
+				   "admin", "--login", "x1", "--role", "janitor");
 		assert_status (run, 2);
 		assert_error_line (run, "janitor");
 	}
 	{
 		/* a wrong password is exit 2, and nothing happens */
 		const gchar *wrong[] = {"HUIYUAN_PASSWORD=wrong-password", NULL};
-		g_autoptr(Run) run = ADMIN_ENV (wrong, "recharge", "--db", env->db, "--operator",
-						"admin", "--card", card, "--amount", "100");
+		g_autoptr (Run) run = ADMIN_ENV (wrong, "recharge", "--db", env->db, "--operator",
+						 "admin", "--card", card, "--amount", "100");
 		assert_status (run, 2);
 		assert_error_line (run, NULL);
 		g_assert_null (strstr (run->err, "wrong-password"));
@@ -475,25 +474,25 @@ test_admin_operators (void)
 	}
 	{
 		/* an auditor may not recharge: exit 3 */
-		g_autoptr(Run) run = ADMIN_ENV (as_staff, "recharge", "--db", env->db,
-						"--operator", "auditor", "--card", card, "--amount",
-						"100");
+		g_autoptr (Run) run =
+			ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator", "auditor",
+				   "--card", card, "--amount", "100");
 		assert_status (run, 3);
 		assert_error_line (run, NULL);
 		g_assert_cmpint (card_money (env, card), ==, 0);
 	}
 	{
 		/* a cashier may recharge but not withdraw, nor add operators */
-		g_autoptr(Run) ok = ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator",
-					       "cashier", "--card", card, "--amount", "300");
-		g_autoptr(Run) denied = ADMIN_ENV (as_staff, "withdraw", "--db", env->db,
-						   "--operator", "cashier", "--card", card,
-						   "--amount", "100");
+		g_autoptr (Run) ok = ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator",
+						"cashier", "--card", card, "--amount", "300");
+		g_autoptr (Run) denied =
+			ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator", "cashier",
+				   "--card", card, "--amount", "100");
 		const gchar *both[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD,
 				       "HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
-		g_autoptr(Run) add = ADMIN_ENV (both, "operator", "add", "--db", env->db,
-						"--operator", "cashier", "--login", "x2", "--role",
-						"cashier");
+		g_autoptr (Run) add =
+			ADMIN_ENV (both, "operator", "add", "--db", env->db, "--operator",
+				   "cashier", "--login", "x2", "--role", "cashier");
 		assert_status (ok, 0);
 		assert_status (denied, 3);
 		assert_status (add, 3);
@@ -501,16 +500,16 @@ test_admin_operators (void)
 	}
 	{
 		/* disabled operators cannot sign in; enabled again they can */
-		g_autoptr(Run) off = ADMIN ("operator", "disable", "--db", env->db, "--operator",
+		g_autoptr (Run) off = ADMIN ("operator", "disable", "--db", env->db, "--operator",
+					     "admin", "--login", "finance");
+		g_autoptr (Run) refused =
+			ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator", "finance",
+				   "--card", card, "--amount", "100");
+		g_autoptr (Run) on = ADMIN ("operator", "enable", "--db", env->db, "--operator",
 					    "admin", "--login", "finance");
-		g_autoptr(Run) refused = ADMIN_ENV (as_staff, "withdraw", "--db", env->db,
-						    "--operator", "finance", "--card", card,
-						    "--amount", "100");
-		g_autoptr(Run) on = ADMIN ("operator", "enable", "--db", env->db, "--operator",
-					   "admin", "--login", "finance");
-		g_autoptr(Run) fine = ADMIN_ENV (as_staff, "withdraw", "--db", env->db,
-						 "--operator", "finance", "--card", card,
-						 "--amount", "100");
+		g_autoptr (Run) fine =
+			ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator", "finance",
+				   "--card", card, "--amount", "100");
 		assert_status (off, 0);
 		assert_status (refused, 2);
 		assert_status (on, 0);
@@ -520,11 +519,10 @@ test_admin_operators (void)
 	{
 		const gchar *new_pw[] = {"HUIYUAN_NEW_PASSWORD=another-secret", NULL};
 		const gchar *as_new[] = {"HUIYUAN_PASSWORD=another-secret", NULL};
-		g_autoptr(Run) set = ADMIN_ENV (new_pw, "operator", "passwd", "--db", env->db,
-						"--operator", "admin", "--login", "finance");
-		g_autoptr(Run) fine = ADMIN_ENV (as_new, "withdraw", "--db", env->db,
-						 "--operator", "finance", "--card", card,
-						 "--amount", "100");
+		g_autoptr (Run) set = ADMIN_ENV (new_pw, "operator", "passwd", "--db", env->db,
+						 "--operator", "admin", "--login", "finance");
+		g_autoptr (Run) fine = ADMIN_ENV (as_new, "withdraw", "--db", env->db, "--operator",
+						  "finance", "--card", card, "--amount", "100");
 		assert_status (set, 0);
 		assert_status (fine, 0);
 	}
@@ -537,9 +535,10 @@ assert_member_shape (JsonObject *m)
 {
 	JsonArray *cards = json_object_get_array_member (m, "cards");
 	JsonObject *totals = json_object_get_object_member (m, "balances");
-	for (const gchar *const *k = (const gchar *const[]){
-		 "id", "name", "phone", "level", "gender", "birthday", "id_number", "province",
-		 "city", "district", "address", "zip", "email", "note", "fields", NULL};
+	for (const gchar *const *k =
+		     (const gchar *const[]){"id", "name", "phone", "level", "gender", "birthday",
+					    "id_number", "province", "city", "district", "address",
+					    "zip", "email", "note", "fields", NULL};
 	     *k != NULL; k++)
 		g_assert_true (json_object_has_member (m, *k));
 	g_assert_nonnull (cards);
@@ -567,36 +566,36 @@ assert_member_shape (JsonObject *m)
 static void
 assert_find_one (Env *env, const gchar *query, const gchar *id)
 {
-	g_autoptr(Run) run = ADMIN ("member", "find", "--db", env->db, query, "--json");
+	g_autoptr (Run) run = ADMIN ("member", "find", "--db", env->db, query, "--json");
 	JsonArray *array;
 	assert_status (run, 0);
 	array = run_array (run);
 	g_assert_cmpuint (json_array_get_length (array), ==, 1);
 	assert_member_shape (json_array_get_object_element (array, 0));
-	g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
-							"id"),
-			 ==, id);
+	g_assert_cmpstr (
+		json_object_get_string_member (json_array_get_object_element (array, 0), "id"), ==,
+		id);
 }
 
 static void
 test_admin_members (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *member_id = NULL;
 	g_autofree gchar *card = NULL;
 	JsonObject *m;
 	JsonObject *fields;
-	g_autoptr(Run) add = NULL;
+	g_autoptr (Run) add = NULL;
 
 	{
-		g_autoptr(Run) run = ADMIN ("field", "add", "--db", env->db, "--operator", "admin",
-					    "--key", "hobby", "--label", "爱好", "--max-length",
-					    "20", "--searchable", "--json");
-		g_autoptr(Run) choice = ADMIN ("field", "add", "--db", env->db, "--operator",
-					       "admin", "--key", "size", "--label", "Size",
-					       "--type", "choice", "--choice", "S", "--choice", "M",
-					       "--choice", "L");
-		g_autoptr(Run) list = ADMIN ("field", "list", "--db", env->db, "--json");
+		g_autoptr (Run) run = ADMIN ("field", "add", "--db", env->db, "--operator", "admin",
+					     "--key", "hobby", "--label", "爱好", "--max-length",
+					     "20", "--searchable", "--json");
+		g_autoptr (Run) choice =
+			ADMIN ("field", "add", "--db", env->db, "--operator", "admin", "--key",
+			       "size", "--label", "Size", "--type", "choice", "--choice", "S",
+			       "--choice", "M", "--choice", "L");
+		g_autoptr (Run) list = ADMIN ("field", "list", "--db", env->db, "--json");
 		assert_status (run, 0);
 		g_assert_cmpstr (json_object_get_string_member (run_object (run), "key"), ==,
 				 "hobby");
@@ -627,11 +626,11 @@ test_admin_members (void)
 	g_assert_cmpstr (json_object_get_string_member (fields, "hobby"), ==, "太极");
 	g_assert_cmpstr (json_object_get_string_member (fields, "size"), ==, "L");
 	card = g_strdup (json_object_get_string_member (
-	    json_array_get_object_element (json_object_get_array_member (m, "cards"), 0),
-	    "number"));
+		json_array_get_object_element (json_object_get_array_member (m, "cards"), 0),
+		"number"));
 	g_assert_true (json_object_get_boolean_member (
-	    json_array_get_object_element (json_object_get_array_member (m, "cards"), 0),
-	    "has_password"));
+		json_array_get_object_element (json_object_get_array_member (m, "cards"), 0),
+		"has_password"));
 	/* the card password never appears */
 	g_assert_null (strstr (add->out, "8888"));
 
@@ -644,24 +643,24 @@ test_admin_members (void)
 	assert_find_one (env, card, member_id);		 /* card number */
 	assert_find_one (env, ID_NUMBER, member_id);	 /* ID card number */
 	{
-		g_autoptr(Run) run = ADMIN ("member", "find", "--db", env->db, "nobody-here",
-					    "--json");
+		g_autoptr (Run) run =
+			ADMIN ("member", "find", "--db", env->db, "nobody-here", "--json");
 		assert_status (run, 0);
 		g_assert_cmpuint (json_array_get_length (run_array (run)), ==, 0);
 	}
 	{
 		/* text mode: a table with the member */
-		g_autoptr(Run) run = ADMIN ("member", "find", "--db", env->db, "13800138000");
+		g_autoptr (Run) run = ADMIN ("member", "find", "--db", env->db, "13800138000");
 		assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "张三丰"));
 		g_assert_nonnull (strstr (run->out, card));
 	}
 	{
-		g_autoptr(Run) by_card = ADMIN ("member", "show", "--db", env->db, "--card", card,
-						"--json");
-		g_autoptr(Run) by_phone = ADMIN ("member", "show", "--db", env->db, "--phone",
-						 "13800138000", "--json");
-		g_autoptr(Run) text = ADMIN ("member", "show", "--db", env->db, "--card", card);
+		g_autoptr (Run) by_card =
+			ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
+		g_autoptr (Run) by_phone = ADMIN ("member", "show", "--db", env->db, "--phone",
+						  "13800138000", "--json");
+		g_autoptr (Run) text = ADMIN ("member", "show", "--db", env->db, "--card", card);
 		assert_status (by_card, 0);
 		assert_member_shape (run_object (by_card));
 		g_assert_cmpstr (json_object_get_string_member (run_object (by_card), "id"), ==,
@@ -673,10 +672,10 @@ test_admin_members (void)
 		g_assert_nonnull (strstr (text->out, "太极"));
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("member", "show", "--db", env->db, "--card",
-					    "999999999", "--json");
-		g_autoptr(Run) phone = ADMIN ("member", "show", "--db", env->db, "--phone",
-					      "13011112222");
+		g_autoptr (Run) run =
+			ADMIN ("member", "show", "--db", env->db, "--card", "999999999", "--json");
+		g_autoptr (Run) phone =
+			ADMIN ("member", "show", "--db", env->db, "--phone", "13011112222");
 		assert_status (run, 2);
 		assert_error_line (run, NULL);
 		assert_status (phone, 2);
@@ -684,14 +683,14 @@ test_admin_members (void)
 	{
 		/* invalid input: nothing registered */
 		gint64 before = db_count (env, "SELECT count(*) FROM members", NULL);
-		g_autoptr(Run) bad_id = ADMIN ("member", "add", "--db", env->db, "--operator",
-					       "admin", "--name", "王五", "--phone", "13900000003",
-					       "--id-number", "110105194912310021");
-		g_autoptr(Run) bad_field = ADMIN ("member", "add", "--db", env->db, "--operator",
-						  "admin", "--name", "王五", "--phone",
-						  "13900000003", "--field", "size=XXL");
-		g_autoptr(Run) no_field = ADMIN ("member", "add", "--db", env->db, "--operator",
-						 "admin", "--name", "王五", "--field", "nokey");
+		g_autoptr (Run) bad_id = ADMIN ("member", "add", "--db", env->db, "--operator",
+						"admin", "--name", "王五", "--phone", "13900000003",
+						"--id-number", "110105194912310021");
+		g_autoptr (Run) bad_field =
+			ADMIN ("member", "add", "--db", env->db, "--operator", "admin", "--name",
+			       "王五", "--phone", "13900000003", "--field", "size=XXL");
+		g_autoptr (Run) no_field = ADMIN ("member", "add", "--db", env->db, "--operator",
+						  "admin", "--name", "王五", "--field", "nokey");
 		assert_status (bad_id, 2);
 		assert_error_line (bad_id, NULL);
 		assert_status (bad_field, 2);
@@ -703,7 +702,7 @@ test_admin_members (void)
 static void
 test_admin_import_export (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *good = env_file (env, "good.csv");
 	g_autofree gchar *bad = env_file (env, "bad.csv");
 	g_autofree gchar *csv_out = env_file (env, "out.csv");
@@ -720,14 +719,14 @@ test_admin_import_export (void)
 					    "孙三,13700000003,,\n",
 					    -1, NULL));
 	{
-		g_autoptr(Run) run = ADMIN ("member", "import", "--db", env->db, "--operator",
-					    "admin", good);
+		g_autoptr (Run) run =
+			ADMIN ("member", "import", "--db", env->db, "--operator", "admin", good);
 		assert_status (run, 0);
 	}
 	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, 3);
 	{
-		g_autoptr(Run) run = ADMIN ("member", "find", "--db", env->db, "13700000002",
-					    "--json");
+		g_autoptr (Run) run =
+			ADMIN ("member", "find", "--db", env->db, "13700000002", "--json");
 		assert_status (run, 0);
 		g_assert_cmpuint (json_array_get_length (run_array (run)), ==, 1);
 	}
@@ -740,8 +739,8 @@ test_admin_import_export (void)
 					    -1, NULL));
 	members = db_count (env, "SELECT count(*) FROM members", NULL);
 	{
-		g_autoptr(Run) run = ADMIN ("member", "import", "--db", env->db, "--operator",
-					    "admin", bad);
+		g_autoptr (Run) run =
+			ADMIN ("member", "import", "--db", env->db, "--operator", "admin", bad);
 		assert_status (run, 2);
 		if (strstr (run->err, "bad.csv:3") == NULL)
 			g_error ("no file:line in %s", run->err);
@@ -749,26 +748,27 @@ test_admin_import_export (void)
 	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, members);
 	{
 		g_autofree gchar *missing = env_file (env, "missing.csv");
-		g_autoptr(Run) run = ADMIN ("member", "import", "--db", env->db, "--operator",
-					    "admin", missing);
+		g_autoptr (Run) run =
+			ADMIN ("member", "import", "--db", env->db, "--operator", "admin", missing);
 		assert_status (run, 2);
 	}
 	{
 		/* importing needs member.import: a cashier is refused */
 		const gchar *e[] = {"HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
 		const gchar *as_staff[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD, NULL};
-		g_autoptr(Run) add = ADMIN_ENV (e, "operator", "add", "--db", env->db, "--operator",
-						"admin", "--login", "cashier", "--role", "cashier");
-		g_autoptr(Run) run = ADMIN_ENV (as_staff, "member", "import", "--db", env->db,
-						"--operator", "cashier", good);
+		g_autoptr (Run) add =
+			ADMIN_ENV (e, "operator", "add", "--db", env->db, "--operator", "admin",
+				   "--login", "cashier", "--role", "cashier");
+		g_autoptr (Run) run = ADMIN_ENV (as_staff, "member", "import", "--db", env->db,
+						 "--operator", "cashier", good);
 		assert_status (add, 0);
 		assert_status (run, 3);
 	}
 
 	{
-		g_autoptr(Run) csv = ADMIN ("member", "export", "--db", env->db, csv_out);
-		g_autoptr(Run) xlsx = ADMIN ("member", "export", "--db", env->db, xlsx_out);
-		g_autoptr(Run) other = ADMIN ("member", "export", "--db", env->db, "out.pdf");
+		g_autoptr (Run) csv = ADMIN ("member", "export", "--db", env->db, csv_out);
+		g_autoptr (Run) xlsx = ADMIN ("member", "export", "--db", env->db, xlsx_out);
+		g_autoptr (Run) other = ADMIN ("member", "export", "--db", env->db, "out.pdf");
 		assert_status (csv, 0);
 		assert_status (xlsx, 0);
 		assert_status (other, 2);
@@ -798,11 +798,11 @@ card_of (JsonObject *member, const gchar *number)
 static void
 test_admin_money (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	{
-		g_autoptr(Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					    "--card", card, "--amount", "10000", "--json");
+		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					     "--card", card, "--amount", "10000", "--json");
 		JsonObject *o;
 		assert_status (run, 0);
 		o = run_object (run);
@@ -813,8 +813,8 @@ test_admin_money (void)
 	}
 	{
 		/* by bound phone */
-		g_autoptr(Run) run = ADMIN ("withdraw", "--db", env->db, "--operator", "admin",
-					    "--card", "13900000001", "--amount", "2500", "--json");
+		g_autoptr (Run) run = ADMIN ("withdraw", "--db", env->db, "--operator", "admin",
+					     "--card", "13900000001", "--amount", "2500", "--json");
 		assert_status (run, 0);
 		g_assert_cmpstr (json_object_get_string_member (run_object (run), "card"), ==,
 				 card);
@@ -822,18 +822,18 @@ test_admin_money (void)
 				 7500);
 	}
 	{
-		g_autoptr(Run) text = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", card, "--amount", "50");
+		g_autoptr (Run) text = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					      "--card", card, "--amount", "50");
 		assert_status (text, 0);
 		g_assert_nonnull (strstr (text->out, "75.50"));
 	}
 	{
-		g_autoptr(Run) too_much = ADMIN ("withdraw", "--db", env->db, "--operator", "admin",
-						 "--card", card, "--amount", "100000");
-		g_autoptr(Run) negative = ADMIN ("recharge", "--db", env->db, "--operator",
-						 "admin", "--card", card, "--amount", "-5");
-		g_autoptr(Run) no_card = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-						"--card", "123456789", "--amount", "5");
+		g_autoptr (Run) too_much = ADMIN ("withdraw", "--db", env->db, "--operator",
+						  "admin", "--card", card, "--amount", "100000");
+		g_autoptr (Run) negative = ADMIN ("recharge", "--db", env->db, "--operator",
+						  "admin", "--card", card, "--amount", "-5");
+		g_autoptr (Run) no_card = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+						 "--card", "123456789", "--amount", "5");
 		assert_status (too_much, 2);
 		assert_error_line (too_much, NULL);
 		assert_status (negative, 2);
@@ -841,16 +841,17 @@ test_admin_money (void)
 		g_assert_cmpint (card_money (env, card), ==, 7550);
 	}
 	{
-		g_autoptr(Run) up = ADMIN ("points", "adjust", "--db", env->db, "--operator",
-					   "admin", "--card", card, "--delta", "294856", "--reason",
-					   "migration", "--json");
-		g_autoptr(Run) down = ADMIN ("points", "adjust", "--db", env->db, "--operator",
-					     "admin", "--card", card, "--delta", "-856", "--reason",
-					     "correction", "--json");
-		g_autoptr(Run) no_reason = ADMIN ("points", "adjust", "--db", env->db, "--operator",
-						  "admin", "--card", card, "--delta", "5");
-		g_autoptr(Run) show = ADMIN ("member", "show", "--db", env->db, "--card", card,
-					     "--json");
+		g_autoptr (Run) up =
+			ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin", "--card",
+			       card, "--delta", "294856", "--reason", "migration", "--json");
+		g_autoptr (Run) down =
+			ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin", "--card",
+			       card, "--delta", "-856", "--reason", "correction", "--json");
+		g_autoptr (Run) no_reason =
+			ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin", "--card",
+			       card, "--delta", "5");
+		g_autoptr (Run) show =
+			ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
 		assert_status (up, 0);
 		g_assert_cmpint (json_object_get_int_member (run_object (up), "points"), ==,
 				 294856);
@@ -859,9 +860,9 @@ test_admin_money (void)
 				 294000);
 		assert_status (no_reason, 2);
 		assert_status (show, 0);
-		g_assert_cmpint (json_object_get_int_member (
-				     json_object_get_object_member (run_object (show), "balances"),
-				     "points"),
+		g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+								     run_object (show), "balances"),
+							     "points"),
 				 ==, 294000);
 	}
 }
@@ -869,7 +870,7 @@ test_admin_money (void)
 static void
 test_admin_cards (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *first = add_member (env, "张三", "13900000001");
 	g_autofree gchar *second = NULL;
 	g_autofree gchar *third = NULL;
@@ -878,8 +879,9 @@ test_admin_cards (void)
 	g_autofree gchar *later = date_in_days (800);
 
 	{
-		g_autoptr(Run) run = ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
-					    "--member-card", first, "--expires", expiry, "--json");
+		g_autoptr (Run) run =
+			ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
+			       "--member-card", first, "--expires", expiry, "--json");
 		assert_status (run, 0);
 		second = g_strdup (json_object_get_string_member (run_object (run), "number"));
 		g_assert_cmpstr (json_object_get_string_member (run_object (run), "expires_on"), ==,
@@ -887,26 +889,26 @@ test_admin_cards (void)
 	}
 	{
 		const gchar *e[] = {"HUIYUAN_CARD_PASSWORD=card-pw", NULL};
-		g_autoptr(Run) run = ADMIN_ENV (e, "card", "issue", "--db", env->db, "--operator",
-						"admin", "--phone", "13900000001",
-						"--with-password", "--json");
+		g_autoptr (Run) run =
+			ADMIN_ENV (e, "card", "issue", "--db", env->db, "--operator", "admin",
+				   "--phone", "13900000001", "--with-password", "--json");
 		assert_status (run, 0);
 		third = g_strdup (json_object_get_string_member (run_object (run), "number"));
 		g_assert_true (json_object_get_boolean_member (run_object (run), "has_password"));
 	}
 	{
-		g_autoptr(Run) both = ADMIN ("card", "issue", "--db", env->db, "--operator",
-					     "admin", "--member-card", first, "--phone",
-					     "13900000001");
-		g_autoptr(Run) bad_number = ADMIN ("card", "issue", "--db", env->db, "--operator",
-						   "admin", "--member-card", first, "--card",
-						   "123456789");
+		g_autoptr (Run) both =
+			ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
+			       "--member-card", first, "--phone", "13900000001");
+		g_autoptr (Run) bad_number =
+			ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
+			       "--member-card", first, "--card", "123456789");
 		assert_status (both, 2);
 		assert_status (bad_number, 2);
 	}
 	{
-		g_autoptr(Run) show = ADMIN ("member", "show", "--db", env->db, "--card", first,
-					     "--json");
+		g_autoptr (Run) show =
+			ADMIN ("member", "show", "--db", env->db, "--card", first, "--json");
 		JsonArray *cards;
 		assert_status (show, 0);
 		cards = json_object_get_array_member (run_object (show), "cards");
@@ -915,16 +917,16 @@ test_admin_cards (void)
 
 	/* lose, then money is refused; unfreeze, then it works */
 	{
-		g_autoptr(Run) lose = ADMIN ("card", "lose", "--db", env->db, "--operator", "admin",
-					     "--card", second, "--json");
-		g_autoptr(Run) again = ADMIN ("card", "lose", "--db", env->db, "--operator",
-					      "admin", "--card", second);
-		g_autoptr(Run) refused = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-						"--card", second, "--amount", "100");
-		g_autoptr(Run) unfreeze = ADMIN ("card", "unfreeze", "--db", env->db, "--operator",
-						 "admin", "--card", second, "--json");
-		g_autoptr(Run) fine = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", second, "--amount", "1000");
+		g_autoptr (Run) lose = ADMIN ("card", "lose", "--db", env->db, "--operator",
+					      "admin", "--card", second, "--json");
+		g_autoptr (Run) again = ADMIN ("card", "lose", "--db", env->db, "--operator",
+					       "admin", "--card", second);
+		g_autoptr (Run) refused = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+						 "--card", second, "--amount", "100");
+		g_autoptr (Run) unfreeze = ADMIN ("card", "unfreeze", "--db", env->db, "--operator",
+						  "admin", "--card", second, "--json");
+		g_autoptr (Run) fine = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					      "--card", second, "--amount", "1000");
 		assert_status (lose, 0);
 		g_assert_cmpstr (json_object_get_string_member (run_object (lose), "status"), ==,
 				 "lost");
@@ -936,40 +938,42 @@ test_admin_cards (void)
 		assert_status (fine, 0);
 	}
 	{
-		g_autoptr(Run) extend = ADMIN ("card", "extend", "--db", env->db, "--operator",
-					       "admin", "--card", second, "--expires", later,
-					       "--json");
+		g_autoptr (Run) extend =
+			ADMIN ("card", "extend", "--db", env->db, "--operator", "admin", "--card",
+			       second, "--expires", later, "--json");
 		assert_status (extend, 0);
 		g_assert_cmpstr (json_object_get_string_member (run_object (extend), "expires_on"),
 				 ==, later);
 	}
 	{
 		/* merge the second card (¥10) into the first */
-		g_autoptr(Run) merge = ADMIN ("card", "merge", "--db", env->db, "--operator",
-					      "admin", "--from", second, "--into", first, "--json");
-		g_autoptr(Run) show = ADMIN ("member", "show", "--db", env->db, "--card", first,
-					     "--json");
+		g_autoptr (Run) merge =
+			ADMIN ("card", "merge", "--db", env->db, "--operator", "admin", "--from",
+			       second, "--into", first, "--json");
+		g_autoptr (Run) show =
+			ADMIN ("member", "show", "--db", env->db, "--card", first, "--json");
 		JsonObject *merged;
 		assert_status (merge, 0);
 		g_assert_cmpstr (json_object_get_string_member (run_object (merge), "number"), ==,
 				 first);
-		g_assert_cmpint (json_object_get_int_member (
-				     json_object_get_object_member (run_object (merge), "balances"),
-				     "money"),
-				 ==, 1000);
+		g_assert_cmpint (
+			json_object_get_int_member (
+				json_object_get_object_member (run_object (merge), "balances"),
+				"money"),
+			==, 1000);
 		assert_status (show, 0);
 		merged = card_of (run_object (show), second);
 		g_assert_cmpstr (json_object_get_string_member (merged, "status"), ==, "retired");
 		g_assert_cmpstr (json_object_get_string_member (merged, "retired_reason"), ==,
 				 "merged");
-		g_assert_cmpint (json_object_get_int_member (
-				     json_object_get_object_member (run_object (show), "balances"),
-				     "money"),
+		g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+								     run_object (show), "balances"),
+							     "money"),
 				 ==, 1000);
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("card", "replace", "--db", env->db, "--operator",
-					    "admin", "--card", first, "--json");
+		g_autoptr (Run) run = ADMIN ("card", "replace", "--db", env->db, "--operator",
+					     "admin", "--card", first, "--json");
 		assert_status (run, 0);
 		replacement = g_strdup (json_object_get_string_member (run_object (run), "number"));
 		g_assert_cmpstr (replacement, !=, first);
@@ -980,31 +984,31 @@ test_admin_cards (void)
 		/* passwords and PINs: by option, by environment, old one checked */
 		const gchar *pin_env[] = {"HUIYUAN_CARD_PIN=4321", NULL};
 		const gchar *pw_env[] = {"HUIYUAN_CARD_PASSWORD=secret-2", NULL};
-		g_autoptr(Run) pw_reset = ADMIN ("card", "passwd", "--db", env->db, "--operator",
-						 "admin", "--card", replacement, "--new",
-						 "secret-1");
-		g_autoptr(Run) pw_change = ADMIN_ENV (pw_env, "card", "passwd", "--db", env->db,
-						      "--operator", "admin", "--card", replacement,
-						      "--old", "secret-1", "--json");
-		g_autoptr(Run) pw_wrong = ADMIN ("card", "passwd", "--db", env->db, "--operator",
-						 "admin", "--card", replacement, "--old",
-						 "secret-1", "--new", "secret-3");
-		g_autoptr(Run) pin_set = ADMIN_ENV (pin_env, "card", "pin", "--db", env->db,
-						    "--operator", "admin", "--card", replacement);
-		g_autoptr(Run) pin_change = ADMIN ("card", "pin", "--db", env->db, "--operator",
-						   "admin", "--card", replacement, "--old", "4321",
-						   "--new", "8765");
-		g_autoptr(Run) pin_bad = ADMIN ("card", "pin", "--db", env->db, "--operator",
-						"admin", "--card", replacement, "--new", "12ab");
-		g_autoptr(Run) none = ADMIN ("card", "pin", "--db", env->db, "--operator", "admin",
-					     "--card", replacement);
-		g_autoptr(Run) show = ADMIN ("member", "show", "--db", env->db, "--card",
-					     replacement, "--json");
+		g_autoptr (Run) pw_reset =
+			ADMIN ("card", "passwd", "--db", env->db, "--operator", "admin", "--card",
+			       replacement, "--new", "secret-1");
+		g_autoptr (Run) pw_change =
+			ADMIN_ENV (pw_env, "card", "passwd", "--db", env->db, "--operator", "admin",
+				   "--card", replacement, "--old", "secret-1", "--json");
+		g_autoptr (Run) pw_wrong =
+			ADMIN ("card", "passwd", "--db", env->db, "--operator", "admin", "--card",
+			       replacement, "--old", "secret-1", "--new", "secret-3");
+		g_autoptr (Run) pin_set = ADMIN_ENV (pin_env, "card", "pin", "--db", env->db,
+						     "--operator", "admin", "--card", replacement);
+		g_autoptr (Run) pin_change =
+			ADMIN ("card", "pin", "--db", env->db, "--operator", "admin", "--card",
+			       replacement, "--old", "4321", "--new", "8765");
+		g_autoptr (Run) pin_bad = ADMIN ("card", "pin", "--db", env->db, "--operator",
+						 "admin", "--card", replacement, "--new", "12ab");
+		g_autoptr (Run) none = ADMIN ("card", "pin", "--db", env->db, "--operator", "admin",
+					      "--card", replacement);
+		g_autoptr (Run) show =
+			ADMIN ("member", "show", "--db", env->db, "--card", replacement, "--json");
 		JsonObject *c;
 		assert_status (pw_reset, 0);
 		assert_status (pw_change, 0);
-		g_assert_true (json_object_get_boolean_member (run_object (pw_change),
-							       "password_set"));
+		g_assert_true (
+			json_object_get_boolean_member (run_object (pw_change), "password_set"));
 		assert_status (pw_wrong, 2);
 		assert_status (pin_set, 0);
 		assert_status (pin_change, 0);
@@ -1018,10 +1022,10 @@ test_admin_cards (void)
 		g_assert_true (json_object_get_boolean_member (c, "has_pin"));
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("card", "recycle", "--db", env->db, "--operator",
-					    "admin", "--card", replacement, "--json");
-		g_autoptr(Run) text = NULL;
-		g_autoptr(Run) again = NULL;
+		g_autoptr (Run) run = ADMIN ("card", "recycle", "--db", env->db, "--operator",
+					     "admin", "--card", replacement, "--json");
+		g_autoptr (Run) text = NULL;
+		g_autoptr (Run) again = NULL;
 		assert_status (run, 0);
 		g_assert_cmpint (json_object_get_int_member (run_object (run), "refunded"), ==,
 				 1000);
@@ -1036,7 +1040,7 @@ test_admin_cards (void)
 		g_assert_nonnull (strstr (text->out, "0 fen"));
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("verify", "--db", env->db);
+		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
 		assert_status (run, 0);
 	}
 }
@@ -1046,19 +1050,19 @@ test_admin_cards (void)
 static void
 test_admin_verify (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	g_autofree gchar *entry = NULL;
 	g_autofree gchar *sql = NULL;
 
 	for (guint i = 0; i < 3; i++) {
-		g_autoptr(Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					    "--card", card, "--amount", "1000");
+		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					     "--card", card, "--amount", "1000");
 		assert_status (run, 0);
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("verify", "--db", env->db);
-		g_autoptr(Run) json = ADMIN ("verify", "--db", env->db, "--json");
+		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
+		g_autoptr (Run) json = ADMIN ("verify", "--db", env->db, "--json");
 		assert_status (run, 0);
 		g_assert_cmpstr (run->out, ==, "ok\n");
 		assert_status (json, 0);
@@ -1073,8 +1077,8 @@ test_admin_verify (void)
 			       entry);
 	db_exec (env, sql);
 	{
-		g_autoptr(Run) run = ADMIN ("verify", "--db", env->db);
-		g_autoptr(Run) json = ADMIN ("verify", "--db", env->db, "--json");
+		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
+		g_autoptr (Run) json = ADMIN ("verify", "--db", env->db, "--json");
 		assert_status (run, 1);
 		if (strstr (run->out, entry) == NULL)
 			g_error ("the altered row %s is not named: %s", entry, run->out);
@@ -1083,8 +1087,8 @@ test_admin_verify (void)
 		assert_error_line (run, "problem");
 		assert_status (json, 1);
 		g_assert_false (json_object_get_boolean_member (run_object (json), "ok"));
-		g_assert_cmpuint (json_array_get_length (
-				      json_object_get_array_member (run_object (json), "problems")),
+		g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+					  run_object (json), "problems")),
 				  >=, 1);
 	}
 }
@@ -1092,43 +1096,43 @@ test_admin_verify (void)
 static void
 test_admin_backup_restore (void)
 {
-	g_autoptr(Env) env = env_new (TRUE);
+	g_autoptr (Env) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	g_autofree gchar *backup = env_file (env, "backup.db");
 	g_autofree gchar *garbage = env_file (env, "garbage.db");
 
 	{
-		g_autoptr(Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					    "--card", card, "--amount", "1000");
+		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					     "--card", card, "--amount", "1000");
 		assert_status (run, 0);
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("backup", "--db", env->db, "--to", backup, "--json");
+		g_autoptr (Run) run = ADMIN ("backup", "--db", env->db, "--to", backup, "--json");
 		assert_status (run, 0);
 		g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					    "--card", card, "--amount", "500");
-		g_autoptr(Run) more = ADMIN ("member", "add", "--db", env->db, "--operator",
-					     "admin", "--name", "李四", "--phone", "13900000002");
+		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
+					     "--card", card, "--amount", "500");
+		g_autoptr (Run) more = ADMIN ("member", "add", "--db", env->db, "--operator",
+					      "admin", "--name", "李四", "--phone", "13900000002");
 		assert_status (run, 0);
 		assert_status (more, 0);
 		g_assert_cmpint (card_money (env, card), ==, 1500);
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("restore", "--db", env->db, "--from", backup);
+		g_autoptr (Run) run = ADMIN ("restore", "--db", env->db, "--from", backup);
 		assert_status (run, 0);
 	}
 	g_assert_cmpint (card_money (env, card), ==, 1000);
 	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, 1);
 	{
-		g_autoptr(Run) run = ADMIN ("verify", "--db", env->db);
+		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
 		assert_status (run, 0);
 	}
 	{
 		/* a broken backup changes nothing */
-		g_autoptr(Run) run = NULL;
+		g_autoptr (Run) run = NULL;
 		g_assert_true (g_file_set_contents (garbage, "garbage", -1, NULL));
 		run = ADMIN ("restore", "--db", env->db, "--from", garbage);
 		assert_status (run, 2);
@@ -1136,7 +1140,7 @@ test_admin_backup_restore (void)
 		g_assert_cmpint (card_money (env, card), ==, 1000);
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("backup", "--db", env->db);
+		g_autoptr (Run) run = ADMIN ("backup", "--db", env->db);
 		assert_status (run, 2);
 		assert_error_line (run, "--to");
 	}
@@ -1145,44 +1149,44 @@ test_admin_backup_restore (void)
 static void
 test_admin_demo (void)
 {
-	g_autoptr(Env) env = env_new (FALSE);
+	g_autoptr (Env) env = env_new (FALSE);
 	g_autofree gchar *phone = hy_demo_phone (0, 7);
 	const gchar *no_pw[] = {"HUIYUAN_PASSWORD", NULL};
 	{
-		g_autoptr(Run) run = ADMIN_ENV (no_pw, "demo", "--db", env->db, "--members", "20",
-						"--seed", "7");
+		g_autoptr (Run) run = ADMIN_ENV (no_pw, "demo", "--db", env->db, "--members", "20",
+						 "--seed", "7");
 		assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "huiyuan"));
 		g_assert_nonnull (strstr (run->out, "admin"));
 	}
 	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), >=, 20);
 	{
-		g_autoptr(Run) run = ADMIN ("member", "show", "--db", env->db, "--phone", phone,
-					    "--json");
+		g_autoptr (Run) run =
+			ADMIN ("member", "show", "--db", env->db, "--phone", phone, "--json");
 		assert_status (run, 0);
 		assert_member_shape (run_object (run));
 	}
 	{
 		/* the demo admin password signs in */
 		const gchar *demo_pw[] = {"HUIYUAN_PASSWORD=huiyuan", NULL};
-		g_autoptr(Run) run = ADMIN_ENV (demo_pw, "recharge", "--db", env->db, "--operator",
-						"admin", "--card", phone, "--amount", "100");
+		g_autoptr (Run) run = ADMIN_ENV (demo_pw, "recharge", "--db", env->db, "--operator",
+						 "admin", "--card", phone, "--amount", "100");
 		assert_status (run, 0);
 	}
 	{
 		/* more members into the existing file */
-		g_autoptr(Run) run = ADMIN_ENV (no_pw, "demo", "--db", env->db, "--members", "5",
-						"--seed", "8", "--json");
+		g_autoptr (Run) run = ADMIN_ENV (no_pw, "demo", "--db", env->db, "--members", "5",
+						 "--seed", "8", "--json");
 		assert_status (run, 0);
 		g_assert_false (json_object_get_boolean_member (run_object (run), "created"));
 	}
 	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), >=, 25);
 	{
-		g_autoptr(Run) run = ADMIN ("verify", "--db", env->db);
+		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
 		assert_status (run, 0);
 	}
 	{
-		g_autoptr(Run) run = ADMIN ("demo", "--db", env->db, "--members", "many");
+		g_autoptr (Run) run = ADMIN ("demo", "--db", env->db, "--members", "many");
 		assert_status (run, 2);
 	}
 }

@@ -426,12 +426,13 @@ test_card_lost_unfreeze (void)
 	g_assert_no_error (error);
 	card = hy_card_lookup (store->db, number, &error);
 	g_assert_cmpint (card->status, ==, HY_CARD_STATUS_LOST);
-	g_assert_cmpint (test_count (store,
-				     "SELECT count(*) FROM outbox o JOIN cards c ON c.id = o.row_id "
-				     "WHERE o.tbl = 'cards' AND o.row_id = '%s' AND o.op = 'update' "
-				     "AND c.status = 'lost'",
-				     card->id),
-			 ==, 1);
+	g_assert_cmpint (
+		test_count (store,
+			    "SELECT count(*) FROM outbox o JOIN cards c ON c.id = o.row_id "
+			    "WHERE o.tbl = 'cards' AND o.row_id = '%s' AND o.op = 'update' "
+			    "AND c.status = 'lost'",
+			    card->id),
+		==, 1);
 	g_assert_cmpint (test_count (store,
 				     "SELECT count(*) FROM audit WHERE action = 'card.lose' "
 				     "AND target = '%s'",

@@ -10,16 +10,18 @@
 static void
 test_level_add (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) levels = NULL;
-	g_autoptr(HyLevel) gold = NULL;
-	g_autoptr(HyActor) cashier = hy_test_store_actor (store, "cashier");
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) levels = NULL;
+	g_autoptr (HyLevel) gold = NULL;
+	g_autoptr (HyActor) cashier = hy_test_store_actor (store, "cashier");
 	gint64 audit = hy_test_store_count (store, "SELECT count(*) FROM audit");
 
-	g_assert_true (hy_level_add (store->db, store->admin, "金卡会员", 2, 15000, 9000, NULL, &error));
+	g_assert_true (
+		hy_level_add (store->db, store->admin, "金卡会员", 2, 15000, 9000, NULL, &error));
 	g_assert_no_error (error);
-	g_assert_true (hy_level_add (store->db, store->admin, "银卡会员", 1, 12000, 9500, NULL, &error));
+	g_assert_true (
+		hy_level_add (store->db, store->admin, "银卡会员", 1, 12000, 9500, NULL, &error));
 	levels = hy_level_list (store->db, &error);
 	g_assert_no_error (error);
 	g_assert_cmpint (levels->len, ==, 3);
@@ -51,10 +53,10 @@ test_level_add (void)
 static void
 test_card_kind_add (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
-	g_assert_true (hy_card_kind_add (store->db, store->admin, "计次卡", FALSE, TRUE, TRUE, FALSE,
-					 365, NULL, &error));
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_assert_true (hy_card_kind_add (store->db, store->admin, "计次卡", FALSE, TRUE, TRUE,
+					 FALSE, 365, NULL, &error));
 	g_assert_no_error (error);
 	g_assert_cmpint (hy_test_store_count (store, "SELECT validity_days FROM card_kinds "
 						     "WHERE name = '计次卡' AND counts = 1 "
@@ -68,12 +70,12 @@ test_card_kind_add (void)
 static void
 test_item_add (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyActor) manager = hy_test_store_actor (store, "store-manager");
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyActor) manager = hy_test_store_actor (store, "store-manager");
 
-	g_assert_true (hy_item_add (store->db, store->admin, "WATER", "矿泉水", "6921168509256", 200,
-				    "饮料", NULL, NULL, &error));
+	g_assert_true (hy_item_add (store->db, store->admin, "WATER", "矿泉水", "6921168509256",
+				    200, "饮料", NULL, NULL, &error));
 	g_assert_no_error (error);
 	g_assert_false (hy_item_add (store->db, store->admin, "WATER2", "矿泉水", "6921168509256",
 				     200, NULL, NULL, NULL, &error));
@@ -88,8 +90,8 @@ test_item_add (void)
 	g_assert_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT);
 	g_clear_error (&error);
 	/* the item catalogue is HQ's */
-	g_assert_false (hy_item_add (store->db, manager, "TEA", "茶", NULL, 300, NULL, NULL, NULL,
-				     &error));
+	g_assert_false (
+		hy_item_add (store->db, manager, "TEA", "茶", NULL, 300, NULL, NULL, NULL, &error));
 	g_assert_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED);
 	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM items"), ==, 1);
 }
@@ -97,11 +99,11 @@ test_item_add (void)
 static void
 test_operator_login (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyActor) cashier = NULL;
-	g_autoptr(HyActor) manager = hy_test_store_actor (store, "store-manager");
-	g_autoptr(HyActor) nobody = NULL;
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyActor) cashier = NULL;
+	g_autoptr (HyActor) manager = hy_test_store_actor (store, "store-manager");
+	g_autoptr (HyActor) nobody = NULL;
 
 	g_assert_true (hy_operator_add (store->db, store->admin, "li.na", "李娜", "cashier",
 					"cashier-pass", NULL, &error));

@@ -28,11 +28,11 @@ pragma_text (HyDb *db, const gchar *pragma)
 static void
 test_db_create (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
 	g_autofree gchar *journal = pragma_text (store->db, "PRAGMA journal_mode");
 	g_autofree gchar *sync = pragma_text (store->db, "PRAGMA synchronous");
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) again = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) again = NULL;
 
 	g_assert_cmpstr (journal, ==, "wal");
 	g_assert_cmpstr (sync, ==, "2"); /* FULL */
@@ -58,8 +58,8 @@ test_db_not_huiyuan (void)
 	g_autofree gchar *text = g_build_filename (dir, "notes.txt", NULL);
 	g_autofree gchar *other = g_build_filename (dir, "other.db", NULL);
 	g_autofree gchar *missing = g_build_filename (dir, "missing.db", NULL);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
 	sqlite3 *raw = NULL;
 
 	g_assert_true (g_file_set_contents (text, "hello, this is not SQLite at all\n", -1, NULL));
@@ -95,8 +95,8 @@ test_db_migrate_fixture (gconstpointer user_data)
 	g_autofree gchar *sql = NULL;
 	g_autofree gchar *dir = g_dir_make_tmp ("huiyuan-test-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename (dir, "old.db", NULL);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
 	sqlite3 *raw = NULL;
 	sqlite3_stmt *stmt = NULL;
 
@@ -117,7 +117,7 @@ test_db_migrate_fixture (gconstpointer user_data)
 	sqlite3_finalize (stmt);
 	{
 		/* chains, balances and the audit log of the old file still verify */
-		g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+		g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 		g_assert_true (hy_verify (db, problems, &error));
 		g_assert_no_error (error);
 		g_assert_cmpint (problems->len, ==, 0);
@@ -135,9 +135,9 @@ test_db_migrate_fixture (gconstpointer user_data)
 static void
 test_db_newer_schema_refused (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
 
 	hy_test_store_raw_sql (store, "UPDATE schema_version SET version = version + 1");
 	db = hy_db_open (store->path, HY_DB_OPEN_EXISTING, &error);
@@ -148,21 +148,21 @@ test_db_newer_schema_refused (void)
 static void
 test_db_transactions (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
 
 	{
-		g_autoptr(HyTxn) outer = hy_db_begin (store->db, &error);
+		g_autoptr (HyTxn) outer = hy_db_begin (store->db, &error);
 		g_assert_no_error (error);
 		g_assert_true (hy_db_meta_set (store->db, "a", "1", &error));
 		{
 			/* an inner savepoint rolled back leaves the outer work */
-			g_autoptr(HyTxn) inner = hy_db_begin (store->db, &error);
+			g_autoptr (HyTxn) inner = hy_db_begin (store->db, &error);
 			g_assert_no_error (error);
 			g_assert_true (hy_db_meta_set (store->db, "b", "2", &error));
 		}
 		{
-			g_autoptr(HyTxn) inner = hy_db_begin (store->db, &error);
+			g_autoptr (HyTxn) inner = hy_db_begin (store->db, &error);
 			g_assert_true (hy_db_meta_set (store->db, "c", "3", &error));
 			g_assert_true (hy_txn_commit (inner, &error));
 		}
@@ -175,7 +175,7 @@ test_db_transactions (void)
 
 	{
 		/* the outer transaction dropped without commit rolls back everything */
-		g_autoptr(HyTxn) outer = hy_db_begin (store->db, &error);
+		g_autoptr (HyTxn) outer = hy_db_begin (store->db, &error);
 		g_assert_true (hy_db_meta_set (store->db, "d", "4", &error));
 	}
 	g_assert_null (hy_db_meta_get (store->db, "d"));
@@ -184,8 +184,8 @@ test_db_transactions (void)
 static void
 test_db_insert_only (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
 	g_assert_false (hy_db_exec (store->db, "DELETE FROM audit", &error));
 	g_assert_nonnull (strstr (error->message, "append-only"));
 	g_clear_error (&error);
@@ -197,11 +197,11 @@ test_db_insert_only (void)
 static void
 test_outbox_payload_and_trim (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
 	g_autofree gchar *store_id = hy_db_meta_get (store->db, "store_id");
 	g_autofree gchar *payload = NULL;
-	g_autoptr(JsonParser) parser = json_parser_new ();
+	g_autoptr (JsonParser) parser = json_parser_new ();
 	gint64 last = hy_test_store_count (store, "SELECT max (seq) FROM outbox");
 	gint64 hlc = 0;
 	JsonObject *row;
@@ -226,7 +226,7 @@ test_outbox_payload_and_trim (void)
 	g_assert_no_error (error);
 	g_assert_cmpint (hy_outbox_length (store->db), ==, 0);
 	{
-		g_autoptr(HyTxn) txn = hy_db_begin (store->db, &error);
+		g_autoptr (HyTxn) txn = hy_db_begin (store->db, &error);
 		g_assert_true (hy_hlc_tick (store->db, &hlc, &error));
 		g_assert_true (hy_outbox_capture (store->db, "stores", store_id, HY_CHANGE_UPDATE,
 						  hlc, &error));
@@ -244,8 +244,8 @@ test_outbox_payload_and_trim (void)
 static void
 test_id_uuidv7 (void)
 {
-	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+	g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 	gint64 now = g_get_real_time () / 1000;
 
 	/* many ids in the same millisecond stay unique and ordered */
@@ -286,11 +286,11 @@ test_hlc (void)
 static void
 test_hlc_persisted (void)
 {
-	g_autoptr(HyTestStore) store = hy_test_store_new ("S01");
-	g_autoptr(GError) error = NULL;
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
 	gint64 first = 0, second = 0;
 	{
-		g_autoptr(HyTxn) txn = hy_db_begin (store->db, &error);
+		g_autoptr (HyTxn) txn = hy_db_begin (store->db, &error);
 		g_assert_true (hy_hlc_tick (store->db, &first, &error));
 		g_assert_true (hy_txn_commit (txn, &error));
 	}
@@ -298,7 +298,7 @@ test_hlc_persisted (void)
 	store->db = hy_db_open (store->path, HY_DB_OPEN_EXISTING, &error);
 	g_assert_no_error (error);
 	{
-		g_autoptr(HyTxn) txn = hy_db_begin (store->db, &error);
+		g_autoptr (HyTxn) txn = hy_db_begin (store->db, &error);
 		g_assert_true (hy_hlc_observe (store->db, first + (1000ll << 16), &error));
 		g_assert_true (hy_hlc_tick (store->db, &second, &error));
 		g_assert_true (hy_txn_commit (txn, &error));

@@ -316,7 +316,8 @@ test_ledger_post (Fixture *fx, gconstpointer data)
 
 		{
 			/* what is left, in a fixed order: counts, then time */
-			g_autoptr (GPtrArray) list = hy_ledger_list_balances (db, fx->card_id, &error);
+			g_autoptr (GPtrArray) list =
+				hy_ledger_list_balances (db, fx->card_id, &error);
 			const HyBalance *swim, *billiards;
 			g_assert_no_error (error);
 			g_assert_cmpint (list->len, ==, 2);

@@ -35,16 +35,16 @@ typedef struct {
 static gchar *
 date_in_days (gint days)
 {
-	g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-	g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+	g_autoptr (GDateTime) then = g_date_time_add_days (now, days);
 	return g_date_time_format (then, "%Y-%m-%d");
 }
 
 static void
 fixture_set_up (Fixture *f, gconstpointer user_data)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyMember) member = hy_member_new ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyMember) member = hy_member_new ();
 	g_autofree gchar *first = NULL;
 
 	if (shared_store == NULL)
@@ -55,14 +55,14 @@ fixture_set_up (Fixture *f, gconstpointer user_data)
 
 	member->name = g_strdup ("张三");
 	member->phone = g_strdup_printf ("139%08u", f->n);
-	g_assert_true (hy_member_register (f->store->db, f->store->admin, member, NULL, NULL,
-					   NULL, &f->member_id, &first, &error));
+	g_assert_true (hy_member_register (f->store->db, f->store->admin, member, NULL, NULL, NULL,
+					   &f->member_id, &first, &error));
 	g_assert_no_error (error);
 	g_assert_true (hy_card_issue (f->store->db, f->store->admin, f->member_id, NULL, NULL,
 				      f->expiry, CARD_PASSWORD, &f->card, &error));
 	g_assert_no_error (error);
-	g_assert_true (hy_card_set_pin (f->store->db, f->store->admin, f->card, NULL, CARD_PIN,
-					&error));
+	g_assert_true (
+		hy_card_set_pin (f->store->db, f->store->admin, f->card, NULL, CARD_PIN, &error));
 	g_assert_no_error (error);
 	g_assert_true (hy_ledger_recharge (f->store->db, f->store->admin, f->card, 10000, NULL,
 					   NULL, &error));
@@ -71,8 +71,8 @@ fixture_set_up (Fixture *f, gconstpointer user_data)
 						"welcome", NULL, &error));
 	g_assert_no_error (error);
 	f->card2 = g_steal_pointer (&first);
-	g_assert_true (hy_card_issue (f->store->db, f->store->admin, f->member_id, NULL, NULL,
-				      NULL, NULL, &f->lost, &error));
+	g_assert_true (hy_card_issue (f->store->db, f->store->admin, f->member_id, NULL, NULL, NULL,
+				      NULL, &f->lost, &error));
 	g_assert_no_error (error);
 	g_assert_true (hy_card_report_lost (f->store->db, f->store->admin, f->lost, &error));
 	g_assert_no_error (error);
@@ -103,7 +103,7 @@ op_operator_add (Fixture *f, const HyActor *actor, GError **error)
 static gboolean
 op_member_register (Fixture *f, const HyActor *actor, GError **error)
 {
-	g_autoptr(HyMember) member = hy_member_new ();
+	g_autoptr (HyMember) member = hy_member_new ();
 	member->name = g_strdup ("李四");
 	member->phone = g_strdup_printf ("138%08u", f->n);
 	return hy_member_register (f->store->db, actor, member, NULL, NULL, NULL, NULL, NULL,
@@ -113,8 +113,8 @@ op_member_register (Fixture *f, const HyActor *actor, GError **error)
 static gboolean
 op_member_update (Fixture *f, const HyActor *actor, GError **error)
 {
-	g_autoptr(GError) local = NULL;
-	g_autoptr(HyMember) member = hy_member_get (f->store->db, f->member_id, &local);
+	g_autoptr (GError) local = NULL;
+	g_autoptr (HyMember) member = hy_member_get (f->store->db, f->member_id, &local);
 	g_assert_no_error (local);
 	g_free (member->note);
 	member->note = g_strdup ("prefers mornings");
@@ -235,25 +235,25 @@ static const struct {
 	HyPermissions permissions; /* all of these are needed */
 	OpFunc func;
 } operations[] = {
-    {"operator-add", HY_PERMISSION_OPERATOR_MANAGE, op_operator_add},
-    {"member-register", HY_PERMISSION_MEMBER_CREATE, op_member_register},
-    {"member-update", HY_PERMISSION_MEMBER_EDIT, op_member_update},
-    {"member-import", HY_PERMISSION_MEMBER_IMPORT, op_member_import},
-    {"field-add", HY_PERMISSION_FIELD_MANAGE, op_field_add},
-    {"card-issue", HY_PERMISSION_CARD_ISSUE, op_card_issue},
-    {"card-lose", HY_PERMISSION_CARD_LOSE, op_card_lose},
-    {"card-unfreeze", HY_PERMISSION_CARD_UNFREEZE, op_card_unfreeze},
-    {"card-merge", HY_PERMISSION_CARD_MERGE, op_card_merge},
-    {"card-replace", HY_PERMISSION_CARD_REPLACE, op_card_replace},
-    {"card-extend", HY_PERMISSION_CARD_EXTEND, op_card_extend},
-    {"card-recycle", HY_PERMISSION_CARD_RECYCLE, op_card_recycle},
-    {"card-password", HY_PERMISSION_CARD_PASSWORD, op_card_password},
-    {"card-password-reset", HY_PERMISSION_CARD_PASSWORD_RESET, op_card_password_reset},
-    {"card-pin", HY_PERMISSION_CARD_PASSWORD, op_card_pin},
-    {"card-pin-reset", HY_PERMISSION_CARD_PASSWORD_RESET, op_card_pin_reset},
-    {"money-recharge", HY_PERMISSION_MONEY_RECHARGE, op_recharge},
-    {"money-withdraw", HY_PERMISSION_MONEY_WITHDRAW, op_withdraw},
-    {"points-adjust", HY_PERMISSION_POINTS_ADJUST, op_points_adjust},
+	{"operator-add", HY_PERMISSION_OPERATOR_MANAGE, op_operator_add},
+	{"member-register", HY_PERMISSION_MEMBER_CREATE, op_member_register},
+	{"member-update", HY_PERMISSION_MEMBER_EDIT, op_member_update},
+	{"member-import", HY_PERMISSION_MEMBER_IMPORT, op_member_import},
+	{"field-add", HY_PERMISSION_FIELD_MANAGE, op_field_add},
+	{"card-issue", HY_PERMISSION_CARD_ISSUE, op_card_issue},
+	{"card-lose", HY_PERMISSION_CARD_LOSE, op_card_lose},
+	{"card-unfreeze", HY_PERMISSION_CARD_UNFREEZE, op_card_unfreeze},
+	{"card-merge", HY_PERMISSION_CARD_MERGE, op_card_merge},
+	{"card-replace", HY_PERMISSION_CARD_REPLACE, op_card_replace},
+	{"card-extend", HY_PERMISSION_CARD_EXTEND, op_card_extend},
+	{"card-recycle", HY_PERMISSION_CARD_RECYCLE, op_card_recycle},
+	{"card-password", HY_PERMISSION_CARD_PASSWORD, op_card_password},
+	{"card-password-reset", HY_PERMISSION_CARD_PASSWORD_RESET, op_card_password_reset},
+	{"card-pin", HY_PERMISSION_CARD_PASSWORD, op_card_pin},
+	{"card-pin-reset", HY_PERMISSION_CARD_PASSWORD_RESET, op_card_pin_reset},
+	{"money-recharge", HY_PERMISSION_MONEY_RECHARGE, op_recharge},
+	{"money-withdraw", HY_PERMISSION_MONEY_WITHDRAW, op_withdraw},
+	{"points-adjust", HY_PERMISSION_POINTS_ADJUST, op_points_adjust},
 };
 
 /* ---- what "changes nothing" means ------------------------------------------------------ */
@@ -276,19 +276,21 @@ static gchar *
 snapshot (HyTestStore *store)
 {
 	static const gchar *const counts[] = {
-	    "SELECT count(*) FROM audit",	 "SELECT count(*) FROM account_entries",
-	    "SELECT count(*) FROM outbox",	 "SELECT count(*) FROM members",
-	    "SELECT count(*) FROM cards",	 "SELECT count(*) FROM operators",
-	    "SELECT count(*) FROM field_defs",	 "SELECT count(*) FROM field_values",
+		"SELECT count(*) FROM audit",	   "SELECT count(*) FROM account_entries",
+		"SELECT count(*) FROM outbox",	   "SELECT count(*) FROM members",
+		"SELECT count(*) FROM cards",	   "SELECT count(*) FROM operators",
+		"SELECT count(*) FROM field_defs", "SELECT count(*) FROM field_values",
 	};
 	static const gchar *const digests[] = {
-	    "SELECT group_concat(x, '|') FROM (SELECT number || status || ifnull(expires_on, '') "
-	    "|| ifnull(password_hash, '') || ifnull(pin_hash, '') || hlc AS x FROM cards "
-	    "ORDER BY number)",
-	    "SELECT group_concat(x, '|') FROM (SELECT id || ifnull(note, '') || hlc AS x "
-	    "FROM members ORDER BY id)",
-	    "SELECT group_concat(x, '|') FROM (SELECT card_id || account || item || amount AS x "
-	    "FROM balances ORDER BY 1)",
+		"SELECT group_concat(x, '|') FROM (SELECT number || status || ifnull(expires_on, "
+		"'') "
+		"|| ifnull(password_hash, '') || ifnull(pin_hash, '') || hlc AS x FROM cards "
+		"ORDER BY number)",
+		"SELECT group_concat(x, '|') FROM (SELECT id || ifnull(note, '') || hlc AS x "
+		"FROM members ORDER BY id)",
+		"SELECT group_concat(x, '|') FROM (SELECT card_id || account || item || amount AS "
+		"x "
+		"FROM balances ORDER BY 1)",
 	};
 	GString *out = g_string_new (NULL);
 	for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
@@ -296,9 +298,8 @@ snapshot (HyTestStore *store)
 					hy_test_store_count (store, counts[i]));
 	for (guint i = 0; i < G_N_ELEMENTS (digests); i++) {
 		g_autofree gchar *digest = query_text (store, digests[i]);
-		g_autofree gchar *sum =
-		    g_compute_checksum_for_string (G_CHECKSUM_SHA256, digest != NULL ? digest : "",
-						   -1);
+		g_autofree gchar *sum = g_compute_checksum_for_string (
+			G_CHECKSUM_SHA256, digest != NULL ? digest : "", -1);
 		g_string_append_printf (out, "%s;", sum);
 	}
 	return g_string_free (out, FALSE);
@@ -313,13 +314,13 @@ static void
 test_permission_case (Fixture *f, gconstpointer user_data)
 {
 	const Case *c = user_data;
-	g_autoptr(HyActor) actor = hy_test_store_actor (f->store, c->role);
+	g_autoptr (HyActor) actor = hy_test_store_actor (f->store, c->role);
 	HyPermissions needed = operations[c->op].permissions;
 	gboolean allowed = (hy_permission_default_role (c->role) & needed) == needed;
 	g_autofree gchar *before = snapshot (f->store);
 	g_autofree gchar *after = NULL;
 	gint64 audit_before = hy_test_store_count (f->store, "SELECT count(*) FROM audit");
-	g_autoptr(GError) error = NULL;
+	g_autoptr (GError) error = NULL;
 	gboolean ok;
 
 	ok = operations[c->op].func (f, actor, &error);
@@ -353,8 +354,8 @@ main (int argc, char **argv)
 {
 	static const gchar *const roles[] = {"cashier", "store-manager", "finance", "hq-admin",
 					     "auditor"};
-	g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 	gint rc;
 
 	g_test_init (&argc, &argv, NULL);

@@ -9,33 +9,33 @@
 #include "hy-admin-common.h"
 
 static const HyAdminCommand hy_admin_commands[] = {
-    {"init", N_("Create a store database and its admin operator"), hy_admin_cmd_init, NULL},
-    {"demo", N_("Fill a database (created if missing) with demo members"), hy_admin_cmd_demo,
-     NULL},
-    {"operator", N_("Manage operators"), NULL, hy_admin_operator_commands},
-    {"member", N_("Register, find, show, import and export members"), NULL,
-     hy_admin_member_commands},
-    {"field", N_("Define and list custom fields"), NULL, hy_admin_field_commands},
-    {"card", N_("Issue, lose, unfreeze, merge, replace, extend, recycle cards; passwords"), NULL,
-     hy_admin_card_commands},
-    {"recharge", N_("Add stored value to a card"), hy_admin_cmd_recharge, NULL},
-    {"withdraw", N_("Take stored value out of a card (refund)"), hy_admin_cmd_withdraw, NULL},
-    {"points", N_("Adjust points"), NULL, hy_admin_points_commands},
-    {"verify", N_("Check the ledger, balances and audit chain"), hy_admin_cmd_verify, NULL},
-    {"backup", N_("Copy the database to a backup file"), hy_admin_cmd_backup, NULL},
-    {"restore", N_("Replace the database with a backup"), hy_admin_cmd_restore, NULL},
-    {NULL}};
+	{"init", N_ ("Create a store database and its admin operator"), hy_admin_cmd_init, NULL},
+	{"demo", N_ ("Fill a database (created if missing) with demo members"), hy_admin_cmd_demo,
+	 NULL},
+	{"operator", N_ ("Manage operators"), NULL, hy_admin_operator_commands},
+	{"member", N_ ("Register, find, show, import and export members"), NULL,
+	 hy_admin_member_commands},
+	{"field", N_ ("Define and list custom fields"), NULL, hy_admin_field_commands},
+	{"card", N_ ("Issue, lose, unfreeze, merge, replace, extend, recycle cards; passwords"),
+	 NULL, hy_admin_card_commands},
+	{"recharge", N_ ("Add stored value to a card"), hy_admin_cmd_recharge, NULL},
+	{"withdraw", N_ ("Take stored value out of a card (refund)"), hy_admin_cmd_withdraw, NULL},
+	{"points", N_ ("Adjust points"), NULL, hy_admin_points_commands},
+	{"verify", N_ ("Check the ledger, balances and audit chain"), hy_admin_cmd_verify, NULL},
+	{"backup", N_ ("Copy the database to a backup file"), hy_admin_cmd_backup, NULL},
+	{"restore", N_ ("Replace the database with a backup"), hy_admin_cmd_restore, NULL},
+	{NULL}};
 
-static const gchar *hy_admin_summary =
-    N_("The IT administrator’s tool for a Huiyuan store database.\n"
-       "\n"
-       "Passwords: HUIYUAN_PASSWORD (the --operator’s password; init and demo: the new\n"
-       "admin password), HUIYUAN_NEW_PASSWORD (operator add), HUIYUAN_CARD_PASSWORD and\n"
-       "HUIYUAN_CARD_PIN (card passwd/pin); without them the terminal is asked, without echo.\n"
-       "\n"
-       "Exit status: 0 success, 1 verify found problems, 2 usage or input error (bad\n"
-       "option or data, not found, conflict, wrong password, insufficient balance, other\n"
-       "failures), 3 permission denied.");
+static const gchar *hy_admin_summary = N_ (
+	"The IT administrator’s tool for a Huiyuan store database.\n"
+	"\n"
+	"Passwords: HUIYUAN_PASSWORD (the --operator’s password; init and demo: the new\n"
+	"admin password), HUIYUAN_NEW_PASSWORD (operator add), HUIYUAN_CARD_PASSWORD and\n"
+	"HUIYUAN_CARD_PIN (card passwd/pin); without them the terminal is asked, without echo.\n"
+	"\n"
+	"Exit status: 0 success, 1 verify found problems, 2 usage or input error (bad\n"
+	"option or data, not found, conflict, wrong password, insufficient balance, other\n"
+	"failures), 3 permission denied.");
 
 int
 main (int argc, char **argv)
@@ -46,8 +46,8 @@ main (int argc, char **argv)
 	textdomain (GETTEXT_PACKAGE);
 	g_set_prgname (HY_ADMIN_PROGRAM);
 
-	if (argc > 1 && (g_strcmp0 (argv[1], "--version") == 0 ||
-			 g_strcmp0 (argv[1], "version") == 0)) {
+	if (argc > 1 &&
+	    (g_strcmp0 (argv[1], "--version") == 0 || g_strcmp0 (argv[1], "version") == 0)) {
 		g_print ("%s %s\n", HY_ADMIN_PROGRAM, PACKAGE_VERSION);
 		return HY_ADMIN_EXIT_OK;
 	}

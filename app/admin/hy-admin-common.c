@@ -44,25 +44,25 @@ hy_admin_parse (HyAdminOptions *options,
 		guint max_args,
 		GError **error)
 {
-	const GOptionEntry db_entries[] = {
-	    {"db", 0, 0, G_OPTION_ARG_FILENAME, &options->db,
-	     N_("The store database file (required)"), N_("PATH")},
-	    {NULL}};
-	const GOptionEntry operator_entries[] = {
-	    {"operator", 0, 0, G_OPTION_ARG_STRING, &options->operator_login,
-	     N_("Sign in as this operator (required); the password comes from HUIYUAN_PASSWORD "
-		"or is asked on the terminal"),
-	     N_("LOGIN")},
-	    {NULL}};
+	const GOptionEntry db_entries[] = {{"db", 0, 0, G_OPTION_ARG_FILENAME, &options->db,
+					    N_ ("The store database file (required)"), N_ ("PATH")},
+					   {NULL}};
+	const GOptionEntry operator_entries[] = {{"operator", 0, 0, G_OPTION_ARG_STRING,
+						  &options->operator_login,
+						  N_ ("Sign in as this operator (required); the "
+						      "password comes from HUIYUAN_PASSWORD "
+						      "or is asked on the terminal"),
+						  N_ ("LOGIN")},
+						 {NULL}};
 	const GOptionEntry json_entries[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
-	     N_("Print JSON (money in fen, points in hundredths)"), NULL},
-	    {NULL}};
-	const GOptionEntry verbose_entries[] = {
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose,
-	     N_("Print debug messages"), NULL},
-	    {NULL}};
-	g_auto(GStrv) strv = NULL;
+		{"json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+		 N_ ("Print JSON (money in fen, points in hundredths)"), NULL},
+		{NULL}};
+	const GOptionEntry verbose_entries[] = {{"verbose", 'v', 0, G_OPTION_ARG_NONE,
+						 &options->verbose, N_ ("Print debug messages"),
+						 NULL},
+						{NULL}};
+	g_auto (GStrv) strv = NULL;
 	const gchar *command = argv[0];
 	gboolean ok;
 	guint n_args;
@@ -71,9 +71,9 @@ hy_admin_parse (HyAdminOptions *options,
 	options->context = g_option_context_new (parameter_string);
 	g_option_context_set_translation_domain (options->context, GETTEXT_PACKAGE);
 	if (summary != NULL)
-		g_option_context_set_summary (options->context, _(summary));
+		g_option_context_set_summary (options->context, _ (summary));
 	if (description != NULL)
-		g_option_context_set_description (options->context, _(description));
+		g_option_context_set_description (options->context, _ (description));
 	if (entries != NULL)
 		g_option_context_add_main_entries (options->context, entries, GETTEXT_PACKAGE);
 	if (flags & HY_ADMIN_OPT_DB)
@@ -82,8 +82,7 @@ hy_admin_parse (HyAdminOptions *options,
 		g_option_context_add_main_entries (options->context, operator_entries,
 						   GETTEXT_PACKAGE);
 	if (flags & HY_ADMIN_OPT_JSON)
-		g_option_context_add_main_entries (options->context, json_entries,
-						   GETTEXT_PACKAGE);
+		g_option_context_add_main_entries (options->context, json_entries, GETTEXT_PACKAGE);
 	g_option_context_add_main_entries (options->context, verbose_entries, GETTEXT_PACKAGE);
 
 	/* the usage line names the whole command: "huiyuan-admin card lose" */
@@ -110,22 +109,21 @@ hy_admin_parse (HyAdminOptions *options,
 		options->args[i] = g_strdup (strv[i + 1]);
 
 	if ((flags & HY_ADMIN_OPT_DB) && (options->db == NULL || options->db[0] == '\0')) {
-		hy_admin_set_usage_error (error, _("%s: --db PATH is required"), command);
+		hy_admin_set_usage_error (error, _ ("%s: --db PATH is required"), command);
 		return FALSE;
 	}
 	if ((flags & HY_ADMIN_OPT_OPERATOR) &&
 	    (options->operator_login == NULL || options->operator_login[0] == '\0')) {
-		hy_admin_set_usage_error (error, _("%s: --operator LOGIN is required"),
-					  command);
+		hy_admin_set_usage_error (error, _ ("%s: --operator LOGIN is required"), command);
 		return FALSE;
 	}
 	if (n_args < min_args) {
-		hy_admin_set_usage_error (error, _("%s: missing argument %s"), command,
+		hy_admin_set_usage_error (error, _ ("%s: missing argument %s"), command,
 					  parameter_string != NULL ? parameter_string : "");
 		return FALSE;
 	}
 	if (n_args > max_args) {
-		hy_admin_set_usage_error (error, _("%s: unexpected argument “%s”"), command,
+		hy_admin_set_usage_error (error, _ ("%s: unexpected argument “%s”"), command,
 					  options->args[max_args]);
 		return FALSE;
 	}
@@ -163,7 +161,7 @@ hy_admin_fail (const GError *error)
 {
 	g_autofree gchar *line = NULL;
 	if (error == NULL) {
-		g_printerr ("%s: %s\n", HY_ADMIN_PROGRAM, _("unknown error"));
+		g_printerr ("%s: %s\n", HY_ADMIN_PROGRAM, _ ("unknown error"));
 		return HY_ADMIN_EXIT_USAGE;
 	}
 	/* exactly one line */
@@ -188,7 +186,7 @@ static gchar *
 hy_admin_read_tty_line (gint fd, const gchar *prompt, GError **error)
 {
 	struct termios saved, quiet;
-	g_autoptr(GString) line = g_string_new (NULL);
+	g_autoptr (GString) line = g_string_new (NULL);
 	gboolean have_termios = tcgetattr (fd, &saved) == 0;
 
 	if (write (fd, prompt, strlen (prompt)) < 0) {
@@ -217,7 +215,7 @@ hy_admin_read_tty_line (gint fd, const gchar *prompt, GError **error)
 	if (!g_utf8_validate (line->str, -1, NULL)) {
 		memset (line->str, 0, line->len);
 		g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-				     _("the text typed is not valid UTF-8"));
+				     _ ("the text typed is not valid UTF-8"));
 		return NULL;
 	}
 	return g_string_free (g_steal_pointer (&line), FALSE);
@@ -236,15 +234,15 @@ hy_admin_read_secret (const gchar *env, const gchar *prompt, gboolean confirm, G
 
 	fd = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		hy_admin_set_usage_error (error,
-					  _("no terminal to ask for the secret: set %s"), env);
+		hy_admin_set_usage_error (error, _ ("no terminal to ask for the secret: set %s"),
+					  env);
 		return NULL;
 	}
 	first = hy_admin_read_tty_line (fd, prompt, error);
 	if (first != NULL && confirm) {
-		second = hy_admin_read_tty_line (fd, _("Again: "), error);
+		second = hy_admin_read_tty_line (fd, _ ("Again: "), error);
 		if (second != NULL && g_strcmp0 (first, second) != 0) {
-			hy_admin_set_usage_error (error, _("the two entries differ"));
+			hy_admin_set_usage_error (error, _ ("the two entries differ"));
 			memset (first, 0, strlen (first));
 			g_clear_pointer (&first, g_free);
 		}
@@ -259,9 +257,9 @@ HyActor *
 hy_admin_login (HyDb *db, const HyAdminOptions *options, GError **error)
 {
 	g_autofree gchar *prompt =
-	    g_strdup_printf (_("Password for %s: "), options->operator_login);
+		g_strdup_printf (_ ("Password for %s: "), options->operator_login);
 	g_autofree gchar *password =
-	    hy_admin_read_secret ("HUIYUAN_PASSWORD", prompt, FALSE, error);
+		hy_admin_read_secret ("HUIYUAN_PASSWORD", prompt, FALSE, error);
 	HyActor *actor;
 
 	if (password == NULL)
@@ -277,7 +275,7 @@ hy_admin_login (HyDb *db, const HyAdminOptions *options, GError **error)
 void
 hy_admin_print_json (JsonNode *node)
 {
-	g_autoptr(JsonGenerator) generator = json_generator_new ();
+	g_autoptr (JsonGenerator) generator = json_generator_new ();
 	g_autofree gchar *text = NULL;
 	json_generator_set_pretty (generator, TRUE);
 	json_generator_set_indent (generator, 2);
@@ -289,7 +287,7 @@ hy_admin_print_json (JsonNode *node)
 void
 hy_admin_print_json_object (JsonObject *object)
 {
-	g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+	g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 	json_node_set_object (node, object);
 	hy_admin_print_json (node);
 }
@@ -305,13 +303,13 @@ hy_admin_format_hundredths (gint64 value)
 gboolean
 hy_admin_parse_int64 (const gchar *option, const gchar *text, gint64 *out, GError **error)
 {
-	g_autoptr(GError) local = NULL;
+	g_autoptr (GError) local = NULL;
 	if (text == NULL) {
-		hy_admin_set_usage_error (error, _("%s is required"), option);
+		hy_admin_set_usage_error (error, _ ("%s is required"), option);
 		return FALSE;
 	}
 	if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out, &local)) {
-		hy_admin_set_usage_error (error, _("%s: “%s” is not a whole number"), option,
+		hy_admin_set_usage_error (error, _ ("%s: “%s” is not a whole number"), option,
 					  text);
 		return FALSE;
 	}
@@ -322,7 +320,7 @@ gboolean
 hy_admin_check_date (const gchar *option, const gchar *text, GError **error)
 {
 	if (text == NULL || !hy_date_parse (text, NULL)) {
-		hy_admin_set_usage_error (error, _("%s: “%s” is not a date (YYYY-MM-DD)"), option,
+		hy_admin_set_usage_error (error, _ ("%s: “%s” is not a date (YYYY-MM-DD)"), option,
 					  text != NULL ? text : "");
 		return FALSE;
 	}
@@ -356,14 +354,14 @@ hy_admin_print_group_help (const HyAdminCommand *group,
 			   const gchar *prefix,
 			   const gchar *group_summary)
 {
-	g_autoptr(GString) text = g_string_new (NULL);
-	g_string_append_printf (text, _("Usage:\n  %s COMMAND [OPTION…]\n\n"), prefix);
+	g_autoptr (GString) text = g_string_new (NULL);
+	g_string_append_printf (text, _ ("Usage:\n  %s COMMAND [OPTION…]\n\n"), prefix);
 	if (group_summary != NULL)
-		g_string_append_printf (text, "%s\n\n", _(group_summary));
-	g_string_append (text, _("Commands:\n"));
+		g_string_append_printf (text, "%s\n\n", _ (group_summary));
+	g_string_append (text, _ ("Commands:\n"));
 	for (const HyAdminCommand *c = group; c->name != NULL; c++)
-		g_string_append_printf (text, "  %-12s %s\n", c->name, _(c->summary));
-	g_string_append_printf (text, _("\nRun “%s COMMAND --help” for a command’s options.\n"),
+		g_string_append_printf (text, "  %-12s %s\n", c->name, _ (c->summary));
+	g_string_append_printf (text, _ ("\nRun “%s COMMAND --help” for a command’s options.\n"),
 				prefix);
 	g_print ("%s", text->str);
 }
@@ -378,7 +376,7 @@ hy_admin_dispatch (const HyAdminCommand *group,
 	const gchar *name = argc > 1 ? argv[1] : NULL;
 
 	if (name == NULL) {
-		g_printerr (_("%s: no command given; see “%s --help”\n"), HY_ADMIN_PROGRAM,
+		g_printerr (_ ("%s: no command given; see “%s --help”\n"), HY_ADMIN_PROGRAM,
 			    prefix);
 		return HY_ADMIN_EXIT_USAGE;
 	}
@@ -403,7 +401,7 @@ hy_admin_dispatch (const HyAdminCommand *group,
 						  sub_argv);
 		return c->run (argc - 1, sub_argv);
 	}
-	g_printerr (_("%s: unknown command “%s”; see “%s --help”\n"), HY_ADMIN_PROGRAM, name,
+	g_printerr (_ ("%s: unknown command “%s”; see “%s --help”\n"), HY_ADMIN_PROGRAM, name,
 		    prefix);
 	return HY_ADMIN_EXIT_USAGE;
 }

@@ -21,7 +21,7 @@ hy_admin_card_balance (HyDb *db,
 		       gint64 *balance_out,
 		       GError **error)
 {
-	g_autoptr(HyCard) card = hy_card_lookup (db, query, error);
+	g_autoptr (HyCard) card = hy_card_lookup (db, query, error);
 	if (card == NULL)
 		return FALSE;
 	if (!hy_ledger_balance (db, card->id, account, "", balance_out, error))
@@ -33,39 +33,39 @@ hy_admin_card_balance (HyDb *db,
 static gint
 hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 {
-	g_auto(HyAdminOptions) options = {0};
+	g_auto (HyAdminOptions) options = {0};
 	g_autofree gchar *card = NULL;
 	g_autofree gchar *amount_text = NULL;
 	g_autofree gchar *note = NULL;
 	g_autofree gchar *op_id = NULL;
 	g_autofree gchar *number = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
-	g_autoptr(HyActor) actor = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
+	g_autoptr (HyActor) actor = NULL;
 	gint64 amount = 0;
 	gint64 balance = 0;
 	gboolean ok;
 	const GOptionEntry entries[] = {
-	    {"card", 0, 0, G_OPTION_ARG_STRING, &card,
-	     N_("The card number, or the member’s bound phone (required)"), N_("NO")},
-	    {"amount", 0, 0, G_OPTION_ARG_STRING, &amount_text,
-	     N_("The amount in fen, 1 yuan = 100 fen (required)"), N_("FEN")},
-	    {"note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note kept with the entry"),
-	     N_("TEXT")},
-	    {NULL}};
+		{"card", 0, 0, G_OPTION_ARG_STRING, &card,
+		 N_ ("The card number, or the member’s bound phone (required)"), N_ ("NO")},
+		{"amount", 0, 0, G_OPTION_ARG_STRING, &amount_text,
+		 N_ ("The amount in fen, 1 yuan = 100 fen (required)"), N_ ("FEN")},
+		{"note", 0, 0, G_OPTION_ARG_STRING, &note, N_ ("A note kept with the entry"),
+		 N_ ("TEXT")},
+		{NULL}};
 
-	if (!hy_admin_parse (&options, argc, argv, NULL,
-			     op == HY_ADMIN_MONEY_RECHARGE
-				 ? N_("Adds stored value to a card, in one transaction with its "
-				      "ledger entry and audit record.")
-				 : N_("Takes stored value out of a card (a refund to the member); "
-				      "refused when the balance is too low."),
-			     NULL, entries,
-			     HY_ADMIN_OPT_DB | HY_ADMIN_OPT_OPERATOR | HY_ADMIN_OPT_JSON, 0, 0,
-			     &error))
+	if (!hy_admin_parse (
+		    &options, argc, argv, NULL,
+		    op == HY_ADMIN_MONEY_RECHARGE
+			    ? N_ ("Adds stored value to a card, in one transaction with its "
+				  "ledger entry and audit record.")
+			    : N_ ("Takes stored value out of a card (a refund to the member); "
+				  "refused when the balance is too low."),
+		    NULL, entries, HY_ADMIN_OPT_DB | HY_ADMIN_OPT_OPERATOR | HY_ADMIN_OPT_JSON, 0,
+		    0, &error))
 		return hy_admin_fail (error);
 	if (card == NULL) {
-		hy_admin_set_usage_error (&error, _("--card NO is required"));
+		hy_admin_set_usage_error (&error, _ ("--card NO is required"));
 		return hy_admin_fail (error);
 	}
 	if (!hy_admin_parse_int64 ("--amount", amount_text, &amount, &error))
@@ -88,7 +88,7 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 		return hy_admin_fail (error);
 
 	if (options.json) {
-		g_autoptr(JsonObject) object = json_object_new ();
+		g_autoptr (JsonObject) object = json_object_new ();
 		json_object_set_string_member (object, "op_id", op_id);
 		json_object_set_string_member (object, "card", number);
 		json_object_set_int_member (object, "amount", amount);
@@ -98,8 +98,8 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 		g_autofree gchar *amount_yuan = hy_admin_format_hundredths (amount);
 		g_autofree gchar *balance_yuan = hy_admin_format_hundredths (balance);
 		g_print (op == HY_ADMIN_MONEY_RECHARGE
-			     ? _("Recharged ¥%s to card %s; balance ¥%s (operation %s).\n")
-			     : _("Withdrew ¥%s from card %s; balance ¥%s (operation %s).\n"),
+				 ? _ ("Recharged ¥%s to card %s; balance ¥%s (operation %s).\n")
+				 : _ ("Withdrew ¥%s from card %s; balance ¥%s (operation %s).\n"),
 			 amount_yuan, number, balance_yuan, op_id);
 	}
 	return HY_ADMIN_EXIT_OK;
@@ -120,35 +120,36 @@ hy_admin_cmd_withdraw (gint argc, gchar **argv)
 static gint
 hy_admin_cmd_points_adjust (gint argc, gchar **argv)
 {
-	g_auto(HyAdminOptions) options = {0};
+	g_auto (HyAdminOptions) options = {0};
 	g_autofree gchar *card = NULL;
 	g_autofree gchar *delta_text = NULL;
 	g_autofree gchar *reason = NULL;
 	g_autofree gchar *op_id = NULL;
 	g_autofree gchar *number = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
-	g_autoptr(HyActor) actor = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
+	g_autoptr (HyActor) actor = NULL;
 	gint64 delta = 0;
 	gint64 balance = 0;
 	const GOptionEntry entries[] = {
-	    {"card", 0, 0, G_OPTION_ARG_STRING, &card,
-	     N_("The card number, or the member’s bound phone (required)"), N_("NO")},
-	    {"delta", 0, 0, G_OPTION_ARG_STRING, &delta_text,
-	     N_("Points to add (negative: deduct) in hundredths, 150 = 1.50 points (required)"),
-	     N_("HUNDREDTHS")},
-	    {"reason", 0, 0, G_OPTION_ARG_STRING, &reason,
-	     N_("Why the points change (required)"), N_("TEXT")},
-	    {NULL}};
+		{"card", 0, 0, G_OPTION_ARG_STRING, &card,
+		 N_ ("The card number, or the member’s bound phone (required)"), N_ ("NO")},
+		{"delta", 0, 0, G_OPTION_ARG_STRING, &delta_text,
+		 N_ ("Points to add (negative: deduct) in hundredths, 150 = 1.50 points "
+		     "(required)"),
+		 N_ ("HUNDREDTHS")},
+		{"reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+		 N_ ("Why the points change (required)"), N_ ("TEXT")},
+		{NULL}};
 
 	if (!hy_admin_parse (&options, argc, argv, NULL,
-			     N_("Adds or deducts points by hand, with a reason."), NULL, entries,
+			     N_ ("Adds or deducts points by hand, with a reason."), NULL, entries,
 			     HY_ADMIN_OPT_DB | HY_ADMIN_OPT_OPERATOR | HY_ADMIN_OPT_JSON, 0, 0,
 			     &error))
 		return hy_admin_fail (error);
 	if (card == NULL || reason == NULL) {
 		hy_admin_set_usage_error (
-		    &error, _("points adjust: --card NO and --reason TEXT are required"));
+			&error, _ ("points adjust: --card NO and --reason TEXT are required"));
 		return hy_admin_fail (error);
 	}
 	if (!hy_admin_parse_int64 ("--delta", delta_text, &delta, &error))
@@ -166,7 +167,7 @@ hy_admin_cmd_points_adjust (gint argc, gchar **argv)
 		return hy_admin_fail (error);
 
 	if (options.json) {
-		g_autoptr(JsonObject) object = json_object_new ();
+		g_autoptr (JsonObject) object = json_object_new ();
 		json_object_set_string_member (object, "op_id", op_id);
 		json_object_set_string_member (object, "card", number);
 		json_object_set_int_member (object, "delta", delta);
@@ -175,13 +176,13 @@ hy_admin_cmd_points_adjust (gint argc, gchar **argv)
 	} else {
 		g_autofree gchar *delta_points = hy_admin_format_hundredths (delta);
 		g_autofree gchar *balance_points = hy_admin_format_hundredths (balance);
-		g_print (_("Adjusted card %s by %s points; now %s points (operation %s).\n"),
+		g_print (_ ("Adjusted card %s by %s points; now %s points (operation %s).\n"),
 			 number, delta_points, balance_points, op_id);
 	}
 	return HY_ADMIN_EXIT_OK;
 }
 
 const HyAdminCommand hy_admin_points_commands[] = {
-    {"adjust", N_("Add or deduct points by hand, with a reason"), hy_admin_cmd_points_adjust,
-     NULL},
-    {NULL}};
+	{"adjust", N_ ("Add or deduct points by hand, with a reason"), hy_admin_cmd_points_adjust,
+	 NULL},
+	{NULL}};

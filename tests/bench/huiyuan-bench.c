@@ -71,7 +71,7 @@ bench_remove_scratch (const gchar *dir, const gchar *path)
 static void
 print_json (JsonBuilder *b)
 {
-	g_autoptr(JsonNode) root = json_builder_get_root (b);
+	g_autoptr (JsonNode) root = json_builder_get_root (b);
 	g_autofree gchar *text = json_to_string (root, TRUE);
 	g_print ("%s\n", text);
 }
@@ -80,9 +80,9 @@ print_json (JsonBuilder *b)
 static HyDb *
 bench_store (const gchar *path, guint members, guint64 seed, gdouble *generate_s)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
-	g_autoptr(HyActor) admin = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
+	g_autoptr (HyActor) admin = NULL;
 	gint64 t0;
 
 	*generate_s = 0;
@@ -93,7 +93,8 @@ bench_store (const gchar *path, guint members, guint64 seed, gdouble *generate_s
 		return g_steal_pointer (&db);
 	}
 	db = hy_db_open (path, HY_DB_OPEN_CREATE, &error);
-	if (db == NULL || !hy_store_init (db, "BENCH", "Benchmark store", FALSE, BENCH_PASSWORD, &error))
+	if (db == NULL ||
+	    !hy_store_init (db, "BENCH", "Benchmark store", FALSE, BENCH_PASSWORD, &error))
 		die ("creating the store", error);
 	admin = hy_actor_login (db, "admin", BENCH_PASSWORD, &error);
 	if (admin == NULL)
@@ -137,15 +138,12 @@ raw_lookup_ns (sqlite3_stmt *stmt, const gchar *query, gboolean prefix)
 }
 
 static JsonNode *
-bench_lookup_kind (HyDb *db,
-		   const gchar *kind,
-		   GPtrArray *queries,
-		   const gchar *raw_sql,
-		   gboolean prefix)
+bench_lookup_kind (
+	HyDb *db, const gchar *kind, GPtrArray *queries, const gchar *raw_sql, gboolean prefix)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new ();
-	g_autoptr(GArray) core = g_array_new (FALSE, FALSE, sizeof (gint64));
-	g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	g_autoptr (GArray) core = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_autoptr (GArray) raw = g_array_new (FALSE, FALSE, sizeof (gint64));
 	sqlite3_stmt *stmt = NULL;
 	guint found = 0;
 	gdouble core_p99, raw_p99;
@@ -154,8 +152,8 @@ bench_lookup_kind (HyDb *db,
 		g_error ("%s", sqlite3_errmsg (hy_db_get_handle (db)));
 	for (guint i = 0; i < queries->len; i++) {
 		const gchar *q = g_ptr_array_index (queries, i);
-		g_autoptr(GError) error = NULL;
-		g_autoptr(GPtrArray) members = NULL;
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GPtrArray) members = NULL;
 		gint64 t0, dt;
 
 		dt = raw_lookup_ns (stmt, q, prefix);
@@ -204,33 +202,33 @@ bench_lookup (gint argc, gchar **argv)
 	gint64 seed = 1;
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *dir = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new ();
-	g_autoptr(GOptionContext) ctx = g_option_context_new ("lookup — member lookups at scale");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("lookup — member lookups at scale");
 	gdouble generate_s = 0;
 	const GOptionEntry entries[] = {
-	    {"members", 0, 0, G_OPTION_ARG_INT, &members, "Members to generate (1000000)", "N"},
-	    {"queries", 0, 0, G_OPTION_ARG_INT, &queries, "Lookups per kind (2000)", "Q"},
-	    {"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Reuse or create this database", "PATH"},
-	    {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Demo data seed (1)", "S"},
-	    {NULL}};
+		{"members", 0, 0, G_OPTION_ARG_INT, &members, "Members to generate (1000000)", "N"},
+		{"queries", 0, 0, G_OPTION_ARG_INT, &queries, "Lookups per kind (2000)", "Q"},
+		{"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Reuse or create this database", "PATH"},
+		{"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Demo data seed (1)", "S"},
+		{NULL}};
 	struct {
 		const gchar *kind;
 		const gchar *sample_sql;
 		const gchar *raw_sql;
 		gboolean prefix;
 	} kinds[] = {
-	    {"card", "SELECT number FROM cards ORDER BY random() LIMIT ?",
-	     "SELECT member_id FROM cards WHERE number = ?", FALSE},
-	    {"phone", "SELECT phone FROM members ORDER BY random() LIMIT ?",
-	     "SELECT id FROM members WHERE phone = ?", FALSE},
-	    /* what a cashier types: surname and the first given character */
-	    {"name", "SELECT substr(name, 1, 2) FROM members ORDER BY random() LIMIT ?",
-	     "SELECT member_id FROM member_name_grams WHERE gram = ? LIMIT 20", FALSE},
-	    {"pinyin_initials", "SELECT name_initials FROM members ORDER BY random() LIMIT ?",
-	     "SELECT id FROM members WHERE name_initials >= ? AND name_initials < ? LIMIT 20",
-	     TRUE},
+		{"card", "SELECT number FROM cards ORDER BY random() LIMIT ?",
+		 "SELECT member_id FROM cards WHERE number = ?", FALSE},
+		{"phone", "SELECT phone FROM members ORDER BY random() LIMIT ?",
+		 "SELECT id FROM members WHERE phone = ?", FALSE},
+		/* what a cashier types: surname and the first given character */
+		{"name", "SELECT substr(name, 1, 2) FROM members ORDER BY random() LIMIT ?",
+		 "SELECT member_id FROM member_name_grams WHERE gram = ? LIMIT 20", FALSE},
+		{"pinyin_initials", "SELECT name_initials FROM members ORDER BY random() LIMIT ?",
+		 "SELECT id FROM members WHERE name_initials >= ? AND name_initials < ? LIMIT 20",
+		 TRUE},
 	};
 
 	g_option_context_add_main_entries (ctx, entries, NULL);
@@ -252,7 +250,8 @@ bench_lookup (gint argc, gchar **argv)
 	json_builder_set_member_name (b, "generate_seconds");
 	json_builder_add_double_value (b, generate_s);
 	for (guint k = 0; k < G_N_ELEMENTS (kinds); k++) {
-		g_autoptr(GPtrArray) sample = sample_column (db, kinds[k].sample_sql, (guint) queries);
+		g_autoptr (GPtrArray) sample =
+			sample_column (db, kinds[k].sample_sql, (guint) queries);
 		json_builder_set_member_name (b, kinds[k].kind);
 		json_builder_add_value (b, bench_lookup_kind (db, kinds[k].kind, sample,
 							      kinds[k].raw_sql, kinds[k].prefix));
@@ -270,19 +269,21 @@ bench_recharge (gint argc, gchar **argv)
 	gint count = 2000;
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *dir = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HyDb) db = NULL;
-	g_autoptr(HyActor) admin = NULL;
-	g_autoptr(GPtrArray) cards = NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new ();
-	g_autoptr(GOptionContext) ctx = g_option_context_new ("recharge — durable recharges per second");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyDb) db = NULL;
+	g_autoptr (HyActor) admin = NULL;
+	g_autoptr (GPtrArray) cards = NULL;
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	g_autoptr (GOptionContext) ctx =
+		g_option_context_new ("recharge — durable recharges per second");
 	sqlite3_stmt *stmt = NULL;
 	gdouble generate_s = 0, core_s, raw_s;
 	gint64 t0;
 	const GOptionEntry entries[] = {
-	    {"count", 0, 0, G_OPTION_ARG_INT, &count, "Recharges, and bare inserts (2000)", "N"},
-	    {"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Create the store here", "PATH"},
-	    {NULL}};
+		{"count", 0, 0, G_OPTION_ARG_INT, &count, "Recharges, and bare inserts (2000)",
+		 "N"},
+		{"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Create the store here", "PATH"},
+		{NULL}};
 
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -309,8 +310,9 @@ bench_recharge (gint argc, gchar **argv)
 	core_s = (now_ns () - t0) / 1e9;
 
 	/* the floor: one-row autocommit INSERTs on the same connection and settings */
-	if (!hy_db_exec (db, "CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, v INTEGER)",
-			 &error))
+	if (!hy_db_exec (
+		    db, "CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, v INTEGER)",
+		    &error))
 		die ("bare table", error);
 	sqlite3_prepare_v2 (hy_db_get_handle (db), "INSERT INTO bench_bare (v) VALUES (?)", -1,
 			    &stmt, NULL);
@@ -347,7 +349,8 @@ main (int argc, char **argv)
 {
 	setlocale (LC_ALL, "");
 	if (argc < 2 || g_strcmp0 (argv[1], "--help") == 0) {
-		g_print ("Usage: huiyuan-bench lookup|recharge [OPTIONS]  (--help after the name)\n");
+		g_print ("Usage: huiyuan-bench lookup|recharge [OPTIONS]  (--help after the "
+			 "name)\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (g_strcmp0 (argv[1], "lookup") == 0)
