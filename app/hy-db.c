@@ -125,14 +125,12 @@ hy_stmt_dup_text (HyStmt *stmt, gint column)
 	return g_strdup (hy_stmt_text (stmt, column));
 }
 
-HyTxn *
-hy_db_begin (HyDb *self, GError **error)
+static HyTxn *
+hy_db_begin_full (HyDb *self, const gchar *begin_sql, GError **error)
 {
 	HyTxn *txn = g_new0 (HyTxn, 1);
 	if (self->txn_depth == 0) {
-		/* IMMEDIATE: take the write lock now, so a busy database fails here and
-		 * not halfway through a sale */
-		if (!hy_db_exec_cached (self, "BEGIN IMMEDIATE", error)) {
+		if (!hy_db_exec_cached (self, begin_sql, error)) {
 			g_free (txn);
 			return NULL;
 		}
@@ -149,6 +147,21 @@ hy_db_begin (HyDb *self, GError **error)
 	self->txn_depth++;
 	txn->db = g_object_ref (self);
 	return txn;
+}
+
+HyTxn *
+hy_db_begin (HyDb *self, GError **error)
+{
+	/* IMMEDIATE: take the write lock now, so a busy database fails here and not
+	 * halfway through a sale */
+	return hy_db_begin_full (self, "BEGIN IMMEDIATE", error);
+}
+
+HyTxn *
+hy_db_begin_read (HyDb *self, GError **error)
+{
+	/* one snapshot and one lock for a batch of reads, instead of one per statement */
+	return hy_db_begin_full (self, "BEGIN", error);
 }
 
 gboolean
@@ -367,7 +380,10 @@ hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
 			 "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = FULL;"
 			 "PRAGMA foreign_keys = ON;"
-			 "PRAGMA temp_store = MEMORY;",
+			 "PRAGMA temp_store = MEMORY;"
+			 /* reads come from the mapped file instead of a copy per page; SQLite
+			  * caps the size at its own build limit */
+			 "PRAGMA mmap_size = 2147418112;",
 			 error))
 		return NULL;
 	if (!hy_db_migrate (self, error))

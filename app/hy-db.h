@@ -54,6 +54,9 @@ hy_db_set_error (HyDb *self, GError **error, const gchar *what);
 
 HyTxn *
 hy_db_begin (HyDb *self, GError **error);
+/* A read transaction: many reads, one consistent snapshot, one lock. */
+HyTxn *
+hy_db_begin_read (HyDb *self, GError **error);
 gboolean
 hy_txn_commit (HyTxn *txn, GError **error);
 gboolean

@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include "hy-error.h"
-#include "hy-field.h"
 #include "hy-id-number.h"
 #include "hy-member-private.h"
 #include "hy-member-search.h"
@@ -204,9 +203,8 @@ hy_search_load (HyDb *db, const gchar *id, GError **error)
 			return hy_member_new (); /* deleted, or a card of a vanished member */
 		member = hy_member_from_row (stmt);
 	}
-	member->fields = hy_field_get_values (db, member->id, error);
-	if (member->fields == NULL)
-		return NULL;
+	/* custom fields stay unloaded: a result list does not show them, and loading
+	 * them doubles the cost of a search (hy_member_get has them) */
 	return g_steal_pointer (&member);
 }
 
@@ -219,9 +217,13 @@ hy_member_search (HyDb *db, const gchar *query, guint limit, GError **error)
 	g_autoptr (GPtrArray) ids = g_ptr_array_new ();
 	g_autofree gchar *q = g_strstrip (g_strdup (query != NULL ? query : ""));
 	HySearch search = {db, limit > 0 ? limit : HY_MEMBER_SEARCH_DEFAULT_LIMIT, seen, ids};
+	g_autoptr (HyTxn) txn = NULL;
 
 	if (q[0] == '\0' || !g_utf8_validate (q, -1, NULL))
 		return g_steal_pointer (&members);
+	txn = hy_db_begin_read (db, error);
+	if (txn == NULL)
+		return NULL;
 
 	if (hy_search_is_digits (q)) {
 		if (!hy_search_run (&search, HY_SEARCH_CARD, q, NULL, error) ||
@@ -264,5 +266,7 @@ hy_member_search (HyDb *db, const gchar *query, guint limit, GError **error)
 	g_ptr_array_sort (members, hy_search_newest_first);
 	if (members->len > search.limit)
 		g_ptr_array_set_size (members, search.limit);
+	if (!hy_txn_commit (txn, error))
+		return NULL;
 	return g_steal_pointer (&members);
 }

@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 #define HY_MEMBER_SEARCH_DEFAULT_LIMIT 20
 
-/* Members (HyMember *, custom fields filled) matching `query`, newest first, each once,
+/* Members (HyMember *, custom fields not loaded: fields is NULL; hy_member_get has
+ * them) matching `query`, newest first, each once,
  * at most `limit` (0 = HY_MEMBER_SEARCH_DEFAULT_LIMIT); deleted members are left out.
  * What is looked up depends on the query's shape:
  *   digits (optional leading +)  card number, phone, ID number — exact
