@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hy-audit.h"
+#include "hy-card-stock.h"
 #include "hy-card.h"
 #include "hy-error.h"
 #include "hy-hlc.h"
@@ -114,7 +115,7 @@ hy_card_number_is_valid (const gchar *number)
 	return number[HY_CARD_SERIAL_DIGITS] - '0' == hy_card_luhn (number, HY_CARD_SERIAL_DIGITS);
 }
 
-static gint64
+gint64
 hy_card_number_serial (const gchar *number)
 {
 	gchar serial[HY_CARD_SERIAL_DIGITS + 1];
@@ -466,7 +467,7 @@ hy_card_check_member (HyDb *db, const gchar *member_id, GError **error)
 	return TRUE;
 }
 
-static gboolean
+gboolean
 hy_card_number_taken (HyDb *db, const gchar *number, gboolean *taken, GError **error)
 {
 	g_autoptr (HyStmt) stmt = hy_db_prepare (db, "SELECT 1 FROM cards WHERE number = ?", error);
@@ -474,140 +475,6 @@ hy_card_number_taken (HyDb *db, const gchar *number, gboolean *taken, GError **e
 		return FALSE;
 	sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
 	return hy_db_step_row (db, stmt, taken, error);
-}
-
-typedef struct {
-	gchar *id;
-	gint64 first;
-	gint64 last;
-	gint64 next;
-} HyCardStock;
-
-static void
-hy_card_stock_free (HyCardStock *stock)
-{
-	g_free (stock->id);
-	g_free (stock);
-}
-
-static GPtrArray *
-hy_card_stock_list (HyDb *db, const gchar *store_id, GError **error)
-{
-	g_autoptr (GPtrArray) ranges =
-		g_ptr_array_new_with_free_func ((GDestroyNotify) hy_card_stock_free);
-	g_autoptr (HyStmt) stmt = hy_db_prepare (
-		db,
-		"SELECT s.id, s.first_serial, s.last_serial, coalesce (c.next_serial, "
-		"s.first_serial) "
-		"FROM card_stock s LEFT JOIN card_stock_cursor c ON c.stock_id = s.id "
-		"WHERE s.store_id = ? ORDER BY s.first_serial",
-		error);
-	gboolean has_row = FALSE;
-	if (stmt == NULL)
-		return NULL;
-	sqlite3_bind_text (stmt, 1, store_id, -1, SQLITE_TRANSIENT);
-	while (TRUE) {
-		HyCardStock *stock;
-		if (!hy_db_step_row (db, stmt, &has_row, error))
-			return NULL;
-		if (!has_row)
-			break;
-		stock = g_new0 (HyCardStock, 1);
-		stock->id = hy_stmt_dup_text (stmt, 0);
-		stock->first = sqlite3_column_int64 (stmt, 1);
-		stock->last = sqlite3_column_int64 (stmt, 2);
-		stock->next = MAX (sqlite3_column_int64 (stmt, 3), stock->first);
-		g_ptr_array_add (ranges, stock);
-	}
-	return g_steal_pointer (&ranges);
-}
-
-static gchar *
-hy_card_stock_describe (GPtrArray *ranges)
-{
-	g_autoptr (GString) str = g_string_new (NULL);
-	for (guint i = 0; i < ranges->len; i++) {
-		HyCardStock *stock = g_ptr_array_index (ranges, i);
-		g_string_append_printf (str, "%s%09" PRId64 "–%09" PRId64, i > 0 ? ", " : "",
-					stock->first, stock->last);
-	}
-	return g_string_free (g_steal_pointer (&str), FALSE);
-}
-
-static gboolean
-hy_card_stock_advance (HyDb *db, const gchar *stock_id, gint64 next, GError **error)
-{
-	g_autoptr (HyStmt) stmt = hy_db_prepare (
-		db,
-		"INSERT INTO card_stock_cursor (stock_id, next_serial) VALUES (?, ?) "
-		"ON CONFLICT (stock_id) DO UPDATE SET next_serial = excluded.next_serial",
-		error);
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_text (stmt, 1, stock_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 2, next);
-	return hy_db_step_done (db, stmt, error);
-}
-
-/* The next unused number of this store's stock; numbers issued explicitly ahead of the
- * cursor are skipped. */
-static gboolean
-hy_card_next_from_stock (HyDb *db, const gchar *store_id, gchar **number, GError **error)
-{
-	g_autoptr (GPtrArray) ranges = hy_card_stock_list (db, store_id, error);
-	g_autofree gchar *described = NULL;
-	if (ranges == NULL)
-		return FALSE;
-	for (guint i = 0; i < ranges->len; i++) {
-		HyCardStock *stock = g_ptr_array_index (ranges, i);
-		for (gint64 serial = stock->next; serial <= stock->last; serial++) {
-			g_autofree gchar *candidate = hy_card_number_format (serial);
-			gboolean taken = FALSE;
-			if (!hy_card_number_taken (db, candidate, &taken, error))
-				return FALSE;
-			if (taken)
-				continue;
-			if (!hy_card_stock_advance (db, stock->id, serial + 1, error))
-				return FALSE;
-			*number = g_steal_pointer (&candidate);
-			return TRUE;
-		}
-		/* remember that this range is used up, so it is not scanned again */
-		if (stock->next <= stock->last &&
-		    !hy_card_stock_advance (db, stock->id, stock->last + 1, error))
-			return FALSE;
-	}
-	if (ranges->len == 0) {
-		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-			     _ ("this store has no card stock; ask HQ to assign a range"));
-		return FALSE;
-	}
-	described = hy_card_stock_describe (ranges);
-	g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-		     _ ("this store's card stock (serials %s) is used up; ask HQ for a new range"),
-		     described);
-	return FALSE;
-}
-
-static gboolean
-hy_card_check_in_stock (HyDb *db, const gchar *store_id, const gchar *number, GError **error)
-{
-	g_autoptr (GPtrArray) ranges = hy_card_stock_list (db, store_id, error);
-	g_autofree gchar *described = NULL;
-	gint64 serial;
-	if (ranges == NULL)
-		return FALSE;
-	serial = hy_card_number_serial (number);
-	for (guint i = 0; i < ranges->len; i++) {
-		HyCardStock *stock = g_ptr_array_index (ranges, i);
-		if (serial >= stock->first && serial <= stock->last)
-			return TRUE;
-	}
-	described = hy_card_stock_describe (ranges);
-	g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-		     _ ("card serial %09" PRId64 " is not in this store's card stock (%s)"), serial,
-		     ranges->len > 0 ? described : _ ("none assigned"));
-	return FALSE;
 }
 
 /* Inserts a new active card row and captures it; the caller audits. */
@@ -631,7 +498,7 @@ hy_card_insert (HyDb *db,
 	gint64 hlc = 0;
 
 	if (number == NULL) {
-		if (!hy_card_next_from_stock (db, store_id, &chosen, error))
+		if (!hy_card_stock_next_number (db, store_id, &chosen, error))
 			return FALSE;
 	} else {
 		gboolean taken = FALSE;
@@ -645,7 +512,7 @@ hy_card_insert (HyDb *db,
 				     _ ("card number has a wrong check digit; check for a typo"));
 			return FALSE;
 		}
-		if (!hy_card_check_in_stock (db, store_id, number, error))
+		if (!hy_card_stock_check (db, store_id, number, error))
 			return FALSE;
 		if (!hy_card_number_taken (db, number, &taken, error))
 			return FALSE;

@@ -36,6 +36,11 @@ hy_card_status_to_string (HyCardStatus status);
 /* Card numbers: 9 digits of serial (store number × 1,000,000 + n) and a Luhn digit. */
 gchar *
 hy_card_number_format (gint64 serial);
+/* The 9-digit serial of a well-formed number. */
+gint64
+hy_card_number_serial (const gchar *number);
+gboolean
+hy_card_number_taken (HyDb *db, const gchar *number, gboolean *taken, GError **error);
 gboolean
 hy_card_number_is_valid (const gchar *number);
 

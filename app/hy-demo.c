@@ -2,6 +2,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "hy-card-stock.h"
 #include "hy-card.h"
 #include "hy-demo.h"
 #include "hy-error.h"
@@ -231,6 +232,27 @@ hy_demo_member (
 	return TRUE;
 }
 
+/* Every demo member gets a card and a few get a second one: make sure this store's
+ * card stock has the serials, assigning the next free range when it does not. */
+static gboolean
+hy_demo_ensure_card_stock (HyDb *db, const HyActor *actor, guint n_members, GError **error)
+{
+	const gint64 block = 1000000;
+	gint64 needed = (gint64) n_members + n_members / 50 + 16;
+	gint64 available = 0;
+	gint64 first = 0;
+
+	if (!hy_card_stock_count_free (db, hy_actor_get_store_id (actor), &available, error))
+		return FALSE;
+	if (available >= needed)
+		return TRUE;
+	if (!hy_card_stock_next_free_serial (db, &first, error))
+		return FALSE;
+	return hy_card_stock_add (db, actor, hy_actor_get_store_id (actor), first,
+				  first + (needed - available + block - 1) / block * block - 1,
+				  error);
+}
+
 static guint
 hy_demo_count_members (HyDb *db)
 {
@@ -248,6 +270,9 @@ hy_demo_generate (HyDb *db, const HyActor *actor, guint n_members, guint64 seed,
 	g_autoptr (HyLevel) existing = hy_level_find (db, hy_demo_levels[0].name, NULL);
 	/* a second run continues the numbering so phones stay unique */
 	guint first = hy_demo_count_members (db);
+
+	if (!hy_demo_ensure_card_stock (db, actor, n_members, error))
+		return FALSE;
 
 	/* a second run adds members but not the catalogue again */
 	if (existing == NULL) {

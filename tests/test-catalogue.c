@@ -1,6 +1,7 @@
 /* HQ-owned settings: levels, card kinds, items, operators. */
 #include "config.h"
 
+#include "hy-card-stock.h"
 #include "hy-error.h"
 #include "hy-item.h"
 #include "hy-level.h"
@@ -168,6 +169,43 @@ test_operator_login (void)
 	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM operators"), ==, 2);
 }
 
+static void
+test_card_stock_add (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyActor) manager = hy_test_store_actor (store, "store-manager");
+	const gchar *store_id = hy_actor_get_store_id (store->admin);
+	gint64 free_serials = 0, next = 0;
+
+	/* init gives the store serials 001000000–001999999 */
+	g_assert_true (hy_card_stock_count_free (store->db, store_id, &free_serials, &error));
+	g_assert_cmpint (free_serials, ==, 1000000);
+	g_assert_true (hy_card_stock_next_free_serial (store->db, &next, &error));
+	g_assert_cmpint (next, ==, 2000000);
+
+	g_assert_true (
+		hy_card_stock_add (store->db, store->admin, store_id, 5000000, 5000999, &error));
+	g_assert_no_error (error);
+	g_assert_true (hy_card_stock_count_free (store->db, store_id, &free_serials, &error));
+	g_assert_cmpint (free_serials, ==, 1001000);
+
+	/* overlapping ranges, bad ranges and store managers are refused */
+	g_assert_false (
+		hy_card_stock_add (store->db, store->admin, store_id, 5000500, 5001500, &error));
+	g_assert_error (error, HY_ERROR, HY_ERROR_CONFLICT);
+	g_clear_error (&error);
+	g_assert_false (hy_card_stock_add (store->db, store->admin, store_id, 10, 5, &error));
+	g_assert_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT);
+	g_clear_error (&error);
+	g_assert_false (hy_card_stock_add (store->db, manager, store_id, 7000000, 7000009, &error));
+	g_assert_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED);
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM card_stock"), ==, 2);
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM audit "
+						     "WHERE action = 'card-stock.add'"),
+			 ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,5 +214,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/huiyuan/card-kind/add", test_card_kind_add);
 	g_test_add_func ("/huiyuan/item/add", test_item_add);
 	g_test_add_func ("/huiyuan/operator/login", test_operator_login);
+	g_test_add_func ("/huiyuan/card-stock/add", test_card_stock_add);
 	return g_test_run ();
 }

@@ -76,31 +76,48 @@ print_json (JsonBuilder *b)
 	g_print ("%s\n", text);
 }
 
-/* Opens PATH, or creates a store there with `members` demo members. */
+static gint64
+count_members (HyDb *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	gint64 n = 0;
+	if (sqlite3_prepare_v2 (hy_db_get_handle (db), "SELECT count(*) FROM members", -1, &stmt,
+				NULL) == SQLITE_OK &&
+	    sqlite3_step (stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64 (stmt, 0);
+	sqlite3_finalize (stmt);
+	return n;
+}
+
+/* Opens PATH (creating a store there if needed) and tops it up to `members` demo
+ * members, so a large database can be generated once and reused. */
 static HyDb *
 bench_store (const gchar *path, guint members, guint64 seed, gdouble *generate_s)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (HyDb) db = NULL;
 	g_autoptr (HyActor) admin = NULL;
-	gint64 t0;
+	gint64 have, t0;
 
 	*generate_s = 0;
 	if (g_file_test (path, G_FILE_TEST_EXISTS)) {
 		db = hy_db_open (path, HY_DB_OPEN_EXISTING, &error);
 		if (db == NULL)
 			die (path, error);
-		return g_steal_pointer (&db);
+	} else {
+		db = hy_db_open (path, HY_DB_OPEN_CREATE, &error);
+		if (db == NULL ||
+		    !hy_store_init (db, "BENCH", "Benchmark store", FALSE, BENCH_PASSWORD, &error))
+			die ("creating the store", error);
 	}
-	db = hy_db_open (path, HY_DB_OPEN_CREATE, &error);
-	if (db == NULL ||
-	    !hy_store_init (db, "BENCH", "Benchmark store", FALSE, BENCH_PASSWORD, &error))
-		die ("creating the store", error);
+	have = count_members (db);
+	if (have >= members)
+		return g_steal_pointer (&db);
 	admin = hy_actor_login (db, "admin", BENCH_PASSWORD, &error);
 	if (admin == NULL)
 		die ("login", error);
 	t0 = now_ns ();
-	if (!hy_demo_generate (db, admin, members, seed, &error))
+	if (!hy_demo_generate (db, admin, (guint) (members - have), seed, &error))
 		die ("generating members", error);
 	*generate_s = (now_ns () - t0) / 1e9;
 	return g_steal_pointer (&db);
@@ -246,7 +263,7 @@ bench_lookup (gint argc, gchar **argv)
 	json_builder_set_member_name (b, "benchmark");
 	json_builder_add_string_value (b, "lookup");
 	json_builder_set_member_name (b, "members");
-	json_builder_add_int_value (b, members);
+	json_builder_add_int_value (b, count_members (db));
 	json_builder_set_member_name (b, "generate_seconds");
 	json_builder_add_double_value (b, generate_s);
 	for (guint k = 0; k < G_N_ELEMENTS (kinds); k++) {
