@@ -3,19 +3,30 @@
 #include "hy-error.h"
 #include "hy-outbox.h"
 
+/* clang-format off */
 static const struct {
 	const gchar *table;
 	HyTableKind kind;
 } hy_table_kinds[] = {
-	{"account_entries", HY_TABLE_KIND_LEDGER}, {"audit", HY_TABLE_KIND_LEDGER},
-	{"stores", HY_TABLE_KIND_HQ_OWNED},	   {"terminals", HY_TABLE_KIND_HQ_OWNED},
-	{"roles", HY_TABLE_KIND_HQ_OWNED},	   {"levels", HY_TABLE_KIND_HQ_OWNED},
-	{"card_kinds", HY_TABLE_KIND_HQ_OWNED},	   {"items", HY_TABLE_KIND_HQ_OWNED},
-	{"card_stock", HY_TABLE_KIND_HQ_OWNED},	   {"field_defs", HY_TABLE_KIND_HQ_OWNED},
-	{"operators", HY_TABLE_KIND_SHARED},	   {"members", HY_TABLE_KIND_SHARED},
-	{"cards", HY_TABLE_KIND_SHARED},	   {"field_values", HY_TABLE_KIND_SHARED},
-	{"balances", HY_TABLE_KIND_DERIVED},	   {"member_name_grams", HY_TABLE_KIND_DERIVED},
+	{"account_entries",	HY_TABLE_KIND_LEDGER},
+	{"audit",		HY_TABLE_KIND_LEDGER},
+	{"stores",		HY_TABLE_KIND_HQ_OWNED},
+	{"terminals",		HY_TABLE_KIND_HQ_OWNED},
+	{"roles",		HY_TABLE_KIND_HQ_OWNED},
+	{"levels",		HY_TABLE_KIND_HQ_OWNED},
+	{"card_kinds",		HY_TABLE_KIND_HQ_OWNED},
+	{"card_stock",		HY_TABLE_KIND_HQ_OWNED},
+	{"items",		HY_TABLE_KIND_HQ_OWNED},
+	{"rules",		HY_TABLE_KIND_HQ_OWNED},
+	{"field_defs",		HY_TABLE_KIND_HQ_OWNED},
+	{"operators",		HY_TABLE_KIND_SHARED},
+	{"members",		HY_TABLE_KIND_SHARED},
+	{"cards",		HY_TABLE_KIND_SHARED},
+	{"field_values",	HY_TABLE_KIND_SHARED},
+	{"balances",		HY_TABLE_KIND_DERIVED},
+	{"member_name_grams",	HY_TABLE_KIND_DERIVED},
 };
+/* clang-format on */
 
 HyTableKind
 hy_table_kind (const gchar *table)

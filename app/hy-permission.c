@@ -30,6 +30,7 @@ static const struct {
 	{HY_PERMISSION_LEVEL_MANAGE, "level.manage"},
 	{HY_PERMISSION_CARD_STOCK_MANAGE, "card-stock.manage"},
 	{HY_PERMISSION_ITEM_MANAGE, "item.manage"},
+	{HY_PERMISSION_RULES_MANAGE, "rules.manage"},
 };
 
 #define CASHIER                                                                                    \

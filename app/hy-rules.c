@@ -480,8 +480,12 @@ hy_rules_parse_birthday (JsonObject *store, const gchar *path, HyStoreRules *rul
 }
 
 static gboolean
-hy_rules_parse_prices (
-	HyRules *rules, JsonObject *store, const gchar *path, HyStoreRules *out, GError **error)
+hy_rules_parse_prices (HyRules *rules,
+		       GHashTable *catalogue,
+		       JsonObject *store,
+		       const gchar *path,
+		       HyStoreRules *out,
+		       GError **error)
 {
 	g_autofree gchar *ppath = hy_path_key (path, "prices");
 	g_autoptr (GList) codes = NULL;
@@ -495,7 +499,8 @@ hy_rules_parse_prices (
 	codes = json_object_get_members (prices);
 	for (GList *l = codes; l != NULL; l = l->next) {
 		gint64 fen = 0;
-		if (!g_hash_table_contains (rules->items, l->data)) {
+		if (!g_hash_table_contains (rules->items, l->data) &&
+		    (catalogue == NULL || !g_hash_table_contains (catalogue, l->data))) {
 			g_autofree gchar *p = hy_path_key (ppath, l->data);
 			return hy_rules_fail (error, p, _ ("no such item in “items”"));
 		}
@@ -507,8 +512,12 @@ hy_rules_parse_prices (
 }
 
 static gboolean
-hy_rules_parse_store (
-	HyRules *rules, JsonObject *obj, const gchar *path, HyStoreRules *store, GError **error)
+hy_rules_parse_store (HyRules *rules,
+		      GHashTable *catalogue,
+		      JsonObject *obj,
+		      const gchar *path,
+		      HyStoreRules *store,
+		      GError **error)
 {
 	static const gchar *const known[] = {"use_level_points",
 					     "use_item_points",
@@ -533,7 +542,7 @@ hy_rules_parse_store (
 	    !hy_rules_bool (obj, path, "use_order_total", &store->use_order_total, error) ||
 	    !hy_rules_factor (obj, path, &store->factor, error) ||
 	    !hy_rules_parse_birthday (obj, path, store, error) ||
-	    !hy_rules_parse_prices (rules, obj, path, store, error))
+	    !hy_rules_parse_prices (rules, catalogue, obj, path, store, error))
 		return FALSE;
 
 	if (json_object_has_member (obj, "periods")) {
@@ -574,6 +583,12 @@ hy_rules_parse_store (
 
 HyRules *
 hy_rules_from_node (JsonNode *root, GError **error)
+{
+	return hy_rules_from_node_full (root, NULL, error);
+}
+
+HyRules *
+hy_rules_from_node_full (JsonNode *root, GHashTable *catalogue, GError **error)
 {
 	static const gchar *const known[] = {"levels", "items",	 "categories",
 					     "brands", "stores", NULL};
@@ -620,7 +635,7 @@ hy_rules_from_node (JsonNode *root, GError **error)
 			return NULL;
 		store = hy_store_rules_new (l->data);
 		g_hash_table_insert (rules->stores, store->code, store);
-		if (!hy_rules_parse_store (rules, obj, path, store, error))
+		if (!hy_rules_parse_store (rules, catalogue, obj, path, store, error))
 			return NULL;
 	}
 	return g_steal_pointer (&rules);
@@ -629,6 +644,12 @@ hy_rules_from_node (JsonNode *root, GError **error)
 HyRules *
 hy_rules_from_json (const gchar *text, gssize length, GError **error)
 {
+	return hy_rules_from_json_full (text, length, NULL, error);
+}
+
+HyRules *
+hy_rules_from_json_full (const gchar *text, gssize length, GHashTable *catalogue, GError **error)
+{
 	g_autoptr (JsonParser) parser = json_parser_new ();
 	g_autoptr (GError) local = NULL;
 	if (!json_parser_load_from_data (parser, text, length, &local)) {
@@ -636,7 +657,7 @@ hy_rules_from_json (const gchar *text, gssize length, GError **error)
 			     local->message);
 		return NULL;
 	}
-	return hy_rules_from_node (json_parser_get_root (parser), error);
+	return hy_rules_from_node_full (json_parser_get_root (parser), catalogue, error);
 }
 
 /* ---- the canonical document ---- */

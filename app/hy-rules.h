@@ -102,6 +102,12 @@ HyRules *
 hy_rules_from_json (const gchar *text, gssize length, GError **error);
 HyRules *
 hy_rules_from_node (JsonNode *root, GError **error);
+/* The same, when store prices may also name items of a catalogue outside the document
+ * (`catalogue`: item codes, or NULL). */
+HyRules *
+hy_rules_from_json_full (const gchar *text, gssize length, GHashTable *catalogue, GError **error);
+HyRules *
+hy_rules_from_node_full (JsonNode *root, GHashTable *catalogue, GError **error);
 /* The canonical document; from_json (to_json (r)) gives the same rules. */
 JsonNode *
 hy_rules_to_node (const HyRules *rules);

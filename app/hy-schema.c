@@ -40,8 +40,15 @@ static const gchar *migration_v1 =
 	"CREATE TABLE items ("
 	"  id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
 	"  barcode TEXT UNIQUE, price INTEGER NOT NULL CHECK (price >= 0),"
+	"  member_price INTEGER, special_price INTEGER,"
+	"  points_bp INTEGER, discount_bp INTEGER,"
 	"  category TEXT, brand TEXT, active INTEGER NOT NULL DEFAULT 1,"
 	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	/* the rest of the rules document (categories, brands, per-store rules); levels
+	 * and items live in their own tables. The newest version applies. */
+	"CREATE TABLE rules ("
+	"  id TEXT PRIMARY KEY, version INTEGER NOT NULL UNIQUE, document TEXT NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
 	"CREATE TABLE field_defs ("
 	"  id TEXT PRIMARY KEY,"
 	"  entity TEXT NOT NULL CHECK (entity IN ('member', 'employee', 'item', 'gift')),"

@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* Versions:
- *  1  stores, terminals, roles, operators, levels, card kinds, card stock, items, custom
+ *  1  stores, terminals, roles, operators, levels, card kinds, card stock, items, rules,
+ *     custom
  *     fields, members, cards, account entries and balances, audit, outbox
  */
 #define HY_SCHEMA_LATEST 1

@@ -6,13 +6,17 @@
 
 #include <glib/gstdio.h>
 
+#include "hy-card-stock.h"
 #include "hy-card.h"
 #include "hy-error.h"
 #include "hy-field.h"
+#include "hy-item.h"
 #include "hy-ledger.h"
+#include "hy-level.h"
 #include "hy-member-import.h"
 #include "hy-member.h"
 #include "hy-operator.h"
+#include "hy-rules-store.h"
 #include "hy-test-common.h"
 
 #define CARD_PASSWORD "pass1234"
@@ -230,6 +234,56 @@ op_points_adjust (Fixture *f, const HyActor *actor, GError **error)
 					error);
 }
 
+static gboolean
+op_operator_password (Fixture *f, const HyActor *actor, GError **error)
+{
+	return hy_operator_set_password (f->store->db, actor, "admin", "another-secret", error);
+}
+
+static gboolean
+op_operator_disable (Fixture *f, const HyActor *actor, GError **error)
+{
+	return hy_operator_set_active (f->store->db, actor, "admin", FALSE, error);
+}
+
+static gboolean
+op_level_add (Fixture *f, const HyActor *actor, GError **error)
+{
+	g_autofree gchar *name = g_strdup_printf ("level %u", f->n);
+	return hy_level_add (f->store->db, actor, name, 5, 12000, 9500, NULL, error);
+}
+
+static gboolean
+op_card_kind_add (Fixture *f, const HyActor *actor, GError **error)
+{
+	g_autofree gchar *name = g_strdup_printf ("kind %u", f->n);
+	return hy_card_kind_add (f->store->db, actor, name, TRUE, TRUE, FALSE, FALSE, 365, NULL,
+				 error);
+}
+
+static gboolean
+op_item_add (Fixture *f, const HyActor *actor, GError **error)
+{
+	g_autofree gchar *code = g_strdup_printf ("ITEM%u", f->n);
+	return hy_item_add (f->store->db, actor, code, "Item", NULL, 100, NULL, NULL, NULL, error);
+}
+
+static gboolean
+op_card_stock_add (Fixture *f, const HyActor *actor, GError **error)
+{
+	gint64 first = 5000000 + (gint64) f->n * 1000;
+	return hy_card_stock_add (f->store->db, actor, hy_actor_get_store_id (actor), first,
+				  first + 999, error);
+}
+
+static gboolean
+op_rules_import (Fixture *f, const HyActor *actor, GError **error)
+{
+	return hy_rules_import (f->store->db, actor,
+				"{\"categories\": [{\"name\": \"饮料\", \"points_bp\": 11000}]}",
+				-1, NULL, error);
+}
+
 static const struct {
 	const gchar *name;
 	HyPermissions permissions; /* all of these are needed */
@@ -254,6 +308,13 @@ static const struct {
 	{"money-recharge", HY_PERMISSION_MONEY_RECHARGE, op_recharge},
 	{"money-withdraw", HY_PERMISSION_MONEY_WITHDRAW, op_withdraw},
 	{"points-adjust", HY_PERMISSION_POINTS_ADJUST, op_points_adjust},
+	{"operator-password", HY_PERMISSION_OPERATOR_MANAGE, op_operator_password},
+	{"operator-disable", HY_PERMISSION_OPERATOR_MANAGE, op_operator_disable},
+	{"level-add", HY_PERMISSION_LEVEL_MANAGE, op_level_add},
+	{"card-kind-add", HY_PERMISSION_LEVEL_MANAGE, op_card_kind_add},
+	{"item-add", HY_PERMISSION_ITEM_MANAGE, op_item_add},
+	{"card-stock-add", HY_PERMISSION_CARD_STOCK_MANAGE, op_card_stock_add},
+	{"rules-import", HY_PERMISSION_RULES_MANAGE, op_rules_import},
 };
 
 /* ---- what "changes nothing" means ------------------------------------------------------ */
