@@ -270,6 +270,7 @@ hy_pricing_price (const HyRules *rules,
 	const HyPeriodRule *period = NULL;
 	const HyOrderBand *band = NULL;
 	gboolean birthday = FALSE;
+	g_autoptr (GDateTime) local = NULL;
 	GDate today;
 
 	basket->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_priced_line_free);
@@ -277,9 +278,11 @@ hy_pricing_price (const HyRules *rules,
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("the basket is empty"));
 		return NULL;
 	}
+	/* the calendar day at the store (this machine's zone), whatever offset `at` has */
+	local = g_date_time_to_local (at);
 	g_date_clear (&today, 1);
-	g_date_set_dmy (&today, g_date_time_get_day_of_month (at), g_date_time_get_month (at),
-			g_date_time_get_year (at));
+	g_date_set_dmy (&today, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+			g_date_time_get_year (local));
 
 	/* the list price of every line first: order-total bands are judged on it */
 	for (guint i = 0; i < n_lines; i++) {
@@ -371,6 +374,11 @@ hy_pricing_price (const HyRules *rules,
 			line->unit_price = item->member_price;
 			line->price_source = "member";
 			fixed_price = TRUE;
+		}
+		if (fixed_price) {
+			/* say so in the explanation too: no factor discounts this line */
+			for (guint k = 0; k < HY_FACTOR_N; k++)
+				f[k].factor.discount_bp = HY_BP_ONE;
 		}
 		hy_pricing_finish_line (line, fixed_price);
 		basket->total += line->amount;

@@ -273,7 +273,8 @@ hy_rules_store_item_codes (HyDb *db, GError **error)
 {
 	g_autoptr (GHashTable) codes =
 		g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr (HyStmt) stmt = hy_db_prepare (db, "SELECT code FROM items", error);
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (db, "SELECT code FROM items WHERE active = 1", error);
 	gboolean has_row = FALSE;
 	if (stmt == NULL)
 		return NULL;
@@ -332,9 +333,10 @@ hy_rules_import (HyDb *db,
 	txn = hy_db_begin (db, error);
 	if (txn == NULL || !hy_hlc_tick (db, &hlc, error))
 		return FALSE;
-	g_hash_table_iter_init (&iter, rules->levels);
-	while (g_hash_table_iter_next (&iter, NULL, &value)) {
-		if (!hy_rules_store_apply_level (db, actor, value, hlc, error))
+	/* in the document's order, so new levels rank in it */
+	for (guint i = 0; i < rules->level_order->len; i++) {
+		if (!hy_rules_store_apply_level (
+			    db, actor, g_ptr_array_index (rules->level_order, i), hlc, error))
 			return FALSE;
 	}
 	g_hash_table_iter_init (&iter, rules->items);

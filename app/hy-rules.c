@@ -66,6 +66,7 @@ hy_rules_new (void)
 	HyRules *rules = g_new0 (HyRules, 1);
 	rules->levels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
 					       (GDestroyNotify) hy_level_rule_free);
+	rules->level_order = g_ptr_array_new ();
 	rules->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
 					      (GDestroyNotify) hy_item_rule_free);
 	rules->categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -78,6 +79,7 @@ hy_rules_new (void)
 void
 hy_rules_free (HyRules *rules)
 {
+	g_ptr_array_unref (rules->level_order);
 	g_hash_table_unref (rules->levels);
 	g_hash_table_unref (rules->items);
 	g_hash_table_unref (rules->categories);
@@ -262,6 +264,7 @@ hy_rules_parse_levels (HyRules *rules, JsonArray *array, GError **error)
 			return hy_rules_fail (error, p, _ ("a level of this name is listed twice"));
 		}
 		g_hash_table_insert (rules->levels, level->name, level);
+		g_ptr_array_add (rules->level_order, level);
 	}
 	return TRUE;
 }
@@ -804,15 +807,15 @@ JsonNode *
 hy_rules_to_node (const HyRules *rules)
 {
 	g_autoptr (JsonBuilder) b = json_builder_new ();
-	g_autoptr (GList) levels = hy_rules_sorted_keys (rules->levels);
 	g_autoptr (GList) items = hy_rules_sorted_keys (rules->items);
 	g_autoptr (GList) stores = hy_rules_sorted_keys (rules->stores);
 
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "levels");
 	json_builder_begin_array (b);
-	for (GList *l = levels; l != NULL; l = l->next) {
-		const HyLevelRule *level = g_hash_table_lookup (rules->levels, l->data);
+	/* in rank order, lowest first: the order decides the ranks of new levels */
+	for (guint i = 0; i < rules->level_order->len; i++) {
+		const HyLevelRule *level = g_ptr_array_index (rules->level_order, i);
 		json_builder_begin_object (b);
 		hy_rules_add_string (b, "name", level->name);
 		hy_rules_add_factor (b, level->factor);

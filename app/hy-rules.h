@@ -84,6 +84,7 @@ typedef struct {
 
 typedef struct {
 	GHashTable *levels;	/* name -> HyLevelRule */
+	GPtrArray *level_order; /* HyLevelRule, lowest first: the document's order */
 	GHashTable *items;	/* code -> HyItemRule */
 	GHashTable *categories; /* name -> HyFactor * */
 	GHashTable *brands;	/* name -> HyFactor * */

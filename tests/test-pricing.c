@@ -352,7 +352,8 @@ test_rules_round_trip (void)
 int
 main (int argc, char **argv)
 {
-	g_setenv ("TZ", "Asia/Shanghai", TRUE);
+	/* a store in China: POSIX form, so no time zone database is needed */
+	g_setenv ("TZ", "CST-8", TRUE);
 	g_test_init (&argc, &argv, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
 		g_autofree gchar *path =
