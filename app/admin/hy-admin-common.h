@@ -142,6 +142,7 @@ extern const HyAdminCommand hy_admin_member_commands[];
 extern const HyAdminCommand hy_admin_field_commands[]; /* hy-admin-field.c */
 extern const HyAdminCommand hy_admin_card_commands[];
 extern const HyAdminCommand hy_admin_points_commands[];
+extern const HyAdminCommand hy_admin_rules_commands[]; /* hy-admin-rules.c */
 
 gint
 hy_admin_cmd_init (gint argc, gchar **argv);
@@ -157,5 +158,7 @@ gint
 hy_admin_cmd_backup (gint argc, gchar **argv);
 gint
 hy_admin_cmd_restore (gint argc, gchar **argv);
+gint
+hy_admin_cmd_price (gint argc, gchar **argv); /* hy-admin-rules.c */
 
 G_END_DECLS
