@@ -10,6 +10,9 @@ static const struct {
 } hy_table_kinds[] = {
 	{"account_entries",	HY_TABLE_KIND_LEDGER},
 	{"audit",		HY_TABLE_KIND_LEDGER},
+	{"sales",		HY_TABLE_KIND_LEDGER},
+	{"sale_lines",		HY_TABLE_KIND_LEDGER},
+	{"payments",		HY_TABLE_KIND_LEDGER},
 	{"stores",		HY_TABLE_KIND_HQ_OWNED},
 	{"terminals",		HY_TABLE_KIND_HQ_OWNED},
 	{"roles",		HY_TABLE_KIND_HQ_OWNED},

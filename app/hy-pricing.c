@@ -398,6 +398,29 @@ hy_pricing_add_int (JsonBuilder *b, const gchar *key, gint64 value)
 }
 
 JsonNode *
+hy_priced_line_factors_to_json (const HyPricedLine *line)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	for (guint k = 0; k < HY_FACTOR_N; k++) {
+		const HyFactorUse *f = &line->factors[k];
+		json_builder_set_member_name (b, hy_factor_names[k]);
+		json_builder_begin_object (b);
+		hy_pricing_add_int (b, "discount_bp", f->factor.discount_bp);
+		hy_pricing_add_int (b, "points_bp", f->factor.points_bp);
+		json_builder_set_member_name (b, "source");
+		json_builder_add_string_value (b, f->source);
+		if (f->name != NULL) {
+			json_builder_set_member_name (b, "name");
+			json_builder_add_string_value (b, f->name);
+		}
+		json_builder_end_object (b);
+	}
+	json_builder_end_object (b);
+	return json_builder_get_root (b);
+}
+
+JsonNode *
 hy_priced_basket_to_json (const HyPricedBasket *basket)
 {
 	g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -422,22 +445,7 @@ hy_priced_basket_to_json (const HyPricedBasket *basket)
 		hy_pricing_add_int (b, "discount_bp", line->discount_bp);
 		hy_pricing_add_int (b, "points_bp", line->points_bp);
 		json_builder_set_member_name (b, "factors");
-		json_builder_begin_object (b);
-		for (guint k = 0; k < HY_FACTOR_N; k++) {
-			const HyFactorUse *f = &line->factors[k];
-			json_builder_set_member_name (b, hy_factor_names[k]);
-			json_builder_begin_object (b);
-			hy_pricing_add_int (b, "discount_bp", f->factor.discount_bp);
-			hy_pricing_add_int (b, "points_bp", f->factor.points_bp);
-			json_builder_set_member_name (b, "source");
-			json_builder_add_string_value (b, f->source);
-			if (f->name != NULL) {
-				json_builder_set_member_name (b, "name");
-				json_builder_add_string_value (b, f->name);
-			}
-			json_builder_end_object (b);
-		}
-		json_builder_end_object (b);
+		json_builder_add_value (b, hy_priced_line_factors_to_json (line));
 		json_builder_end_object (b);
 	}
 	json_builder_end_array (b);

@@ -86,6 +86,9 @@ hy_pricing_price (const HyRules *rules,
 		  guint n_lines,
 		  GError **error);
 
+/* A line's factors: {"level": {"discount_bp", "points_bp", "source", "name"?}, …}. */
+JsonNode *
+hy_priced_line_factors_to_json (const HyPricedLine *line);
 /* The JSON contract of `huiyuan-admin price`. */
 JsonNode *
 hy_priced_basket_to_json (const HyPricedBasket *basket);

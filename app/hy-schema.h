@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 /* Versions:
  *  1  stores, terminals, roles, operators, levels, card kinds, card stock, items, rules,
  *     custom
- *     fields, members, cards, account entries and balances, audit, outbox
+ *     fields, members, cards, account entries and balances, sales, sale lines,
+ *     payments, audit, outbox
  */
 #define HY_SCHEMA_LATEST 1
 

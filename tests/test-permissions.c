@@ -8,6 +8,7 @@
 
 #include "hy-card-stock.h"
 #include "hy-card.h"
+#include "hy-checkout.h"
 #include "hy-error.h"
 #include "hy-field.h"
 #include "hy-item.h"
@@ -284,6 +285,32 @@ op_rules_import (Fixture *f, const HyActor *actor, GError **error)
 				-1, NULL, error);
 }
 
+static gboolean
+op_sale (Fixture *f, const HyActor *actor, HyRounding rounding, GError **error)
+{
+	const HyBasketLine lines[] = {{NULL, 0, 1234}};
+	const HyTender cash[] = {{HY_TENDER_CASH, 2000, NULL}};
+	HySaleRequest req = {.card = f->card,
+			     .lines = lines,
+			     .n_lines = 1,
+			     .tenders = cash,
+			     .n_tenders = 1,
+			     .rounding = rounding};
+	return hy_checkout_sell (f->store->db, actor, &req, NULL, NULL, error);
+}
+
+static gboolean
+op_sale_make (Fixture *f, const HyActor *actor, GError **error)
+{
+	return op_sale (f, actor, HY_ROUNDING_NONE, error);
+}
+
+static gboolean
+op_sale_round (Fixture *f, const HyActor *actor, GError **error)
+{
+	return op_sale (f, actor, HY_ROUNDING_YUAN, error);
+}
+
 static const struct {
 	const gchar *name;
 	HyPermissions permissions; /* all of these are needed */
@@ -315,6 +342,8 @@ static const struct {
 	{"item-add", HY_PERMISSION_ITEM_MANAGE, op_item_add},
 	{"card-stock-add", HY_PERMISSION_CARD_STOCK_MANAGE, op_card_stock_add},
 	{"rules-import", HY_PERMISSION_RULES_MANAGE, op_rules_import},
+	{"sale-make", HY_PERMISSION_SALE_MAKE, op_sale_make},
+	{"sale-round", HY_PERMISSION_SALE_MAKE | HY_PERMISSION_SALE_ROUND, op_sale_round},
 };
 
 /* ---- what "changes nothing" means ------------------------------------------------------ */
