@@ -275,6 +275,7 @@ hy_checkout_sell (HyDb *db,
 	g_autoptr (HyPricedBasket) basket = NULL;
 	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 	g_autoptr (JsonObject) detail = json_object_new ();
+	g_autoptr (JsonNode) receipt = NULL;
 	g_autofree gchar *sale_id = hy_id_new ();
 	HyPricingMember pricing_member = {NULL, NULL};
 	HyTenderSum sum;
@@ -306,6 +307,12 @@ hy_checkout_sell (HyDb *db,
 	if (basket == NULL)
 		return FALSE;
 	due = hy_checkout_round (basket->total, request->rounding);
+	if (due == 0 && basket->total > 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("抹零 would leave nothing to pay on a total of %" PRId64 " fen"),
+			     basket->total);
+		return FALSE;
+	}
 	if (!hy_checkout_sum_tenders (request, due, &sum, error))
 		return FALSE;
 
@@ -345,14 +352,16 @@ hy_checkout_sell (HyDb *db,
 		json_object_set_int_member (detail, "rounding", basket->total - due);
 	if (!hy_audit_append (db, actor, "sale.create", sale_id, detail, error))
 		return FALSE;
-	if (!hy_txn_commit (txn, error))
-		return FALSE;
-
+	/* the receipt before the commit: a sale that cannot print is not rung up */
 	if (receipt_out != NULL) {
-		*receipt_out = hy_checkout_receipt (db, sale_id, error);
-		if (*receipt_out == NULL)
+		receipt = hy_checkout_receipt (db, sale_id, error);
+		if (receipt == NULL)
 			return FALSE;
 	}
+	if (!hy_txn_commit (txn, error))
+		return FALSE;
+	if (receipt_out != NULL)
+		*receipt_out = g_steal_pointer (&receipt);
 	if (sale_id_out != NULL)
 		*sale_id_out = g_steal_pointer (&sale_id);
 	return TRUE;

@@ -34,7 +34,9 @@ typedef struct {
 	const gchar *reference; /* voucher or cheque number, bank slip; may be NULL */
 } HyTender;
 
-/* 抹零: the total rounded down to the jiao or the yuan; needs sale.round. */
+/* 抹零: the total rounded down to the jiao or the yuan; needs sale.round, and may not
+ * round a sale down to nothing. Points are earned on the total before 抹零: it is a
+ * courtesy to the customer, not a discount of the rules. */
 typedef enum {
 	HY_ROUNDING_NONE,
 	HY_ROUNDING_JIAO,

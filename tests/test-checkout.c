@@ -181,6 +181,7 @@ test_refused_changes_nothing (Fixture *f, gconstpointer data)
 	g_autoptr (HyActor) auditor = hy_test_store_actor (f->store, "auditor");
 	const HyBasketLine small[] = {{NULL, 0, 1000}};
 	const HyBasketLine big[] = {{NULL, 0, 30000}};
+	const HyBasketLine tiny[] = {{NULL, 0, 80}};
 	const HyTender balance_900[] = {{HY_TENDER_BALANCE, 900, NULL}};
 	const HyTender balance_27000[] = {{HY_TENDER_BALANCE, 27000, NULL}};
 	const HyTender cash_800[] = {{HY_TENDER_CASH, 800, NULL}};
@@ -247,6 +248,14 @@ test_refused_changes_nothing (Fixture *f, gconstpointer data)
 		  .n_tenders = 1,
 		  .rounding = HY_ROUNDING_YUAN},
 		 HY_ERROR_PERMISSION_DENIED},
+		{"抹零 down to nothing",
+		 f->store->admin,
+		 {.lines = tiny,
+		  .n_lines = 1,
+		  .tenders = cash_800,
+		  .n_tenders = 1,
+		  .rounding = HY_ROUNDING_YUAN},
+		 HY_ERROR_INVALID_INPUT},
 		{"an auditor",
 		 auditor,
 		 {.card = f->card,
