@@ -160,5 +160,9 @@ gint
 hy_admin_cmd_restore (gint argc, gchar **argv);
 gint
 hy_admin_cmd_price (gint argc, gchar **argv); /* hy-admin-rules.c */
+gint
+hy_admin_cmd_sell (gint argc, gchar **argv); /* hy-admin-sell.c */
+gint
+hy_admin_cmd_receipt (gint argc, gchar **argv); /* hy-admin-sell.c */
 
 G_END_DECLS
