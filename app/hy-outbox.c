@@ -13,6 +13,8 @@ static const struct {
 	{"sales",		HY_TABLE_KIND_LEDGER},
 	{"sale_lines",		HY_TABLE_KIND_LEDGER},
 	{"payments",		HY_TABLE_KIND_LEDGER},
+	{"refunds",		HY_TABLE_KIND_LEDGER},
+	{"refund_lines",	HY_TABLE_KIND_LEDGER},
 	{"stores",		HY_TABLE_KIND_HQ_OWNED},
 	{"terminals",		HY_TABLE_KIND_HQ_OWNED},
 	{"roles",		HY_TABLE_KIND_HQ_OWNED},

@@ -33,6 +33,7 @@ static const struct {
 	{HY_PERMISSION_RULES_MANAGE, "rules.manage"},
 	{HY_PERMISSION_SALE_MAKE, "sale.make"},
 	{HY_PERMISSION_SALE_ROUND, "sale.round"},
+	{HY_PERMISSION_SALE_REFUND, "sale.refund"},
 };
 
 #define CASHIER                                                                                    \
@@ -52,7 +53,7 @@ static const struct {
 				  HY_PERMISSION_CARD_EXTEND | HY_PERMISSION_CARD_RECYCLE |
 				  HY_PERMISSION_CARD_PASSWORD_RESET | HY_PERMISSION_MONEY_WITHDRAW |
 				  HY_PERMISSION_POINTS_ADJUST | HY_PERMISSION_OPERATOR_MANAGE |
-				  HY_PERMISSION_SALE_ROUND},
+				  HY_PERMISSION_SALE_ROUND | HY_PERMISSION_SALE_REFUND},
 	/* money in and out, nothing about members' profiles */
 	{"finance", HY_PERMISSION_MONEY_RECHARGE | HY_PERMISSION_MONEY_WITHDRAW |
 			    HY_PERMISSION_CARD_RECYCLE | HY_PERMISSION_POINTS_ADJUST},
