@@ -28,6 +28,7 @@ static const HyAdminCommand hy_admin_commands[] = {
 	{"sell", N_ ("Ring up a sale: price a basket and take the payments"), hy_admin_cmd_sell,
 	 NULL},
 	{"receipt", N_ ("Reprint the receipt of a sale"), hy_admin_cmd_receipt, NULL},
+	{"refund", N_ ("Refund a sale, whole or some of its lines"), hy_admin_cmd_refund, NULL},
 	{"verify", N_ ("Check the ledger, balances and audit chain"), hy_admin_cmd_verify, NULL},
 	{"backup", N_ ("Copy the database to a backup file"), hy_admin_cmd_backup, NULL},
 	{"restore", N_ ("Replace the database with a backup"), hy_admin_cmd_restore, NULL},

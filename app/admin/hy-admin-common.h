@@ -164,5 +164,7 @@ gint
 hy_admin_cmd_sell (gint argc, gchar **argv); /* hy-admin-sell.c */
 gint
 hy_admin_cmd_receipt (gint argc, gchar **argv); /* hy-admin-sell.c */
+gint
+hy_admin_cmd_refund (gint argc, gchar **argv); /* hy-admin-refund.c */
 
 G_END_DECLS
