@@ -54,7 +54,7 @@ hy_test_store_count (HyTestStore *store, const gchar *sql)
 	return n;
 }
 
-static void
+void
 hy_test_remove_tree (const gchar *dir)
 {
 	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);

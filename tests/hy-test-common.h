@@ -28,3 +28,7 @@ void
 hy_test_store_raw_sql (HyTestStore *store, const gchar *sql);
 gint64
 hy_test_store_count (HyTestStore *store, const gchar *sql);
+
+/* Removes `dir` and everything in it. */
+void
+hy_test_remove_tree (const gchar *dir);

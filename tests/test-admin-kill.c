@@ -3,67 +3,57 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+
+#include "hy-test-admin.h"
 
 #define ADMIN_PASSWORD "kill-test-secret"
 #define N_RUNS	       40
 #define AMOUNT	       100
 
-static void
-child_setup (gpointer user_data)
+/* huiyuan-admin as the admin of this store (its own password). */
+static const gchar *const admin_env[] = {"HUIYUAN_PASSWORD=" ADMIN_PASSWORD, NULL};
+
+static GSubprocess *
+spawn_adminv (GError **error, const gchar *first, va_list ap)
 {
-	/* no controlling terminal: a missing password fails instead of prompting */
-	setsid ();
+	g_autoptr (GPtrArray) args = g_ptr_array_new ();
+
+	for (const gchar *a = first; a != NULL; a = va_arg (ap, const gchar *))
+		g_ptr_array_add (args, (gpointer) a);
+	g_ptr_array_add (args, NULL);
+	return hy_test_admin_spawnv (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					     G_SUBPROCESS_FLAGS_STDERR_PIPE,
+				     admin_env, (const gchar *const *) args->pdata, error);
 }
 
 static GSubprocess *
 spawn_admin (GError **error, const gchar *first, ...)
 {
-	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr (GPtrArray) args = g_ptr_array_new ();
-	const gchar *binary = g_getenv ("HUIYUAN_ADMIN");
+	GSubprocess *proc;
 	va_list ap;
 
-	g_assert_nonnull (binary);
-	g_subprocess_launcher_setenv (launcher, "HUIYUAN_PASSWORD", ADMIN_PASSWORD, TRUE);
-	g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-	g_ptr_array_add (args, (gpointer) binary);
 	va_start (ap, first);
-	for (const gchar *a = first; a != NULL; a = va_arg (ap, const gchar *))
-		g_ptr_array_add (args, (gpointer) a);
+	proc = spawn_adminv (error, first, ap);
 	va_end (ap);
-	g_ptr_array_add (args, NULL);
-	return g_subprocess_launcher_spawnv (launcher, (const gchar *const *) args->pdata, error);
+	return proc;
 }
 
 /* Runs to completion; returns the exit status and stdout. */
 static gint
 run_admin (gchar **out, const gchar *first, ...)
 {
-	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr (GPtrArray) args = g_ptr_array_new ();
 	g_autoptr (GSubprocess) proc = NULL;
 	g_autoptr (GError) error = NULL;
 	g_autofree gchar *stdout_text = NULL;
 	g_autofree gchar *stderr_text = NULL;
 	va_list ap;
 
-	g_subprocess_launcher_setenv (launcher, "HUIYUAN_PASSWORD", ADMIN_PASSWORD, TRUE);
-	g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-	g_ptr_array_add (args, (gpointer) g_getenv ("HUIYUAN_ADMIN"));
 	va_start (ap, first);
-	for (const gchar *a = first; a != NULL; a = va_arg (ap, const gchar *))
-		g_ptr_array_add (args, (gpointer) a);
+	proc = spawn_adminv (&error, first, ap);
 	va_end (ap);
-	g_ptr_array_add (args, NULL);
-	proc = g_subprocess_launcher_spawnv (launcher, (const gchar *const *) args->pdata, &error);
 	g_assert_no_error (error);
 	g_subprocess_communicate_utf8 (proc, NULL, NULL, &stdout_text, &stderr_text, &error);
 	g_assert_no_error (error);
@@ -72,32 +62,6 @@ run_admin (gchar **out, const gchar *first, ...)
 	if (out != NULL)
 		*out = g_steal_pointer (&stdout_text);
 	return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-}
-
-static gint64
-query_int (sqlite3 *db, const gchar *sql, const gchar *param)
-{
-	sqlite3_stmt *stmt = NULL;
-	gint64 value;
-	g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-	if (param != NULL)
-		sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-	g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-	value = sqlite3_column_int64 (stmt, 0);
-	sqlite3_finalize (stmt);
-	return value;
-}
-
-static void
-remove_tree (const gchar *dir)
-{
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	const gchar *name;
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree gchar *child = g_build_filename (dir, name, NULL);
-		g_unlink (child);
-	}
-	g_rmdir (dir);
 }
 
 static void
@@ -115,7 +79,6 @@ test_admin_kill_recharge (void)
 	gint64 full_run_us;
 	gint64 start;
 	guint n_killed = 0, n_finished = 0;
-	sqlite3 *raw = NULL;
 	gint64 audits, entries, balance, sum;
 
 	if (g_getenv ("HUIYUAN_KILL_SEED") != NULL)
@@ -173,24 +136,22 @@ test_admin_kill_recharge (void)
 	g_assert_cmpint (run_admin (&out, "verify", "--db", path, NULL), ==, 0);
 	g_assert_cmpstr (out, ==, "ok\n");
 
-	g_assert_cmpint (sqlite3_open_v2 (path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-	audits =
-		query_int (raw, "SELECT count(*) FROM audit WHERE action = 'money.recharge'", NULL);
-	entries = query_int (raw,
-			     "SELECT count(*) FROM account_entries "
-			     "WHERE op = 'recharge' AND account = 'money'",
-			     NULL);
-	balance = query_int (raw,
-			     "SELECT ifnull(sum(b.amount), 0) FROM balances b "
-			     "JOIN cards c ON c.id = b.card_id "
-			     "WHERE c.number = ? AND b.account = 'money' AND b.item = ''",
-			     card);
-	sum = query_int (raw,
-			 "SELECT ifnull(sum(e.delta), 0) FROM account_entries e "
-			 "JOIN cards c ON c.id = e.card_id "
-			 "WHERE c.number = ? AND e.account = 'money'",
-			 card);
-	sqlite3_close (raw);
+	audits = hy_test_db_count (
+		path, "SELECT count(*) FROM audit WHERE action = 'money.recharge'", NULL);
+	entries = hy_test_db_count (path,
+				    "SELECT count(*) FROM account_entries "
+				    "WHERE op = 'recharge' AND account = 'money'",
+				    NULL);
+	balance = hy_test_db_count (path,
+				    "SELECT ifnull(sum(b.amount), 0) FROM balances b "
+				    "JOIN cards c ON c.id = b.card_id "
+				    "WHERE c.number = ? AND b.account = 'money' AND b.item = ''",
+				    card);
+	sum = hy_test_db_count (path,
+				"SELECT ifnull(sum(e.delta), 0) FROM account_entries e "
+				"JOIN cards c ON c.id = e.card_id "
+				"WHERE c.number = ? AND e.account = 'money'",
+				card);
 	/* a kill after COMMIT but before exit leaves a whole recharge: that is fine too */
 	g_test_message ("%" G_GINT64_FORMAT " recharges recorded, %" G_GINT64_FORMAT
 			" of them by runs that were killed",
@@ -201,7 +162,7 @@ test_admin_kill_recharge (void)
 	g_assert_cmpint (balance, ==, AMOUNT * audits);
 	g_assert_cmpint (sum, ==, balance);
 
-	remove_tree (dir);
+	hy_test_remove_tree (dir);
 }
 
 int

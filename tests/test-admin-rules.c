@@ -3,17 +3,14 @@
  * app/hy-pricing.h: one exact product of the six coefficients, rounded once, half-up. */
 #include "config.h"
 
-#include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#define ADMIN_PASSWORD "admin-secret"
+#include "hy-test-admin.h"
+
 #define STAFF_PASSWORD "staff-secret"
-#define PHONE	       "13900000001"
 /* a Saturday, in November: the member's birthday month */
 #define SATURDAY "2026-11-21T12:00:00+08:00"
 
@@ -68,141 +65,6 @@ static const gchar rules_json[] =
 	"  }\n"
 	"}\n";
 
-typedef struct {
-	gchar *dir;
-	gchar *db;
-} Env;
-
-typedef struct {
-	gint status; /* exit status, or -1 when killed */
-	gchar *out;
-	gchar *err;
-	JsonNode *json; /* stdout parsed when it is JSON */
-} Run;
-
-static void
-run_free (Run *run)
-{
-	g_free (run->out);
-	g_free (run->err);
-	if (run->json != NULL)
-		json_node_unref (run->json);
-	g_free (run);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static void
-child_setup (gpointer user_data)
-{
-	/* no controlling terminal: a missing password fails instead of prompting */
-	setsid ();
-}
-
-/* Runs huiyuan-admin with `args`; `env` holds "NAME=VALUE" to set and "NAME" to unset,
- * on top of HUIYUAN_PASSWORD=ADMIN_PASSWORD. */
-static Run *
-admin_runv (const gchar *const *env, const gchar *const *args)
-{
-	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-		G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-	g_autoptr (GSubprocess) proc = NULL;
-	g_autoptr (GError) error = NULL;
-	g_autofree gchar *joined = NULL;
-	Run *run = g_new0 (Run, 1);
-	const gchar *binary = g_getenv ("HUIYUAN_ADMIN");
-
-	g_assert_nonnull (binary);
-	g_subprocess_launcher_unsetenv (launcher, "HUIYUAN_NEW_PASSWORD");
-	g_subprocess_launcher_setenv (launcher, "HUIYUAN_PASSWORD", ADMIN_PASSWORD, TRUE);
-	for (guint i = 0; env != NULL && env[i] != NULL; i++) {
-		const gchar *eq = strchr (env[i], '=');
-		if (eq == NULL) {
-			g_subprocess_launcher_unsetenv (launcher, env[i]);
-		} else {
-			g_autofree gchar *name = g_strndup (env[i], eq - env[i]);
-			g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
-		}
-	}
-	g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-	g_ptr_array_add (argv, (gpointer) binary);
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add (argv, (gpointer) args[i]);
-	g_ptr_array_add (argv, NULL);
-	joined = g_strjoinv (" ", (gchar **) args);
-	proc = g_subprocess_launcher_spawnv (launcher, (const gchar *const *) argv->pdata, &error);
-	g_assert_no_error (error);
-	g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
-	g_assert_no_error (error);
-	run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-	g_test_message ("huiyuan-admin %s → %d", joined, run->status);
-	if (run->out != NULL && (run->out[0] == '{' || run->out[0] == '['))
-		run->json = json_from_string (run->out, NULL);
-	return run;
-}
-
-#define ADMIN(...)	  admin_runv (NULL, (const gchar *const[]){__VA_ARGS__, NULL})
-#define ADMIN_ENV(e, ...) admin_runv ((e), (const gchar *const[]){__VA_ARGS__, NULL})
-
-/* Asserts the exit status; on failure the output is in the test log. */
-#define assert_status(run, expected)                                                               \
-	G_STMT_START                                                                               \
-	{                                                                                          \
-		if ((run)->status != (expected))                                                   \
-			g_printerr ("stdout: %s\nstderr: %s\n", (run)->out, (run)->err);           \
-		g_assert_cmpint ((run)->status, ==, (expected));                                   \
-	}                                                                                          \
-	G_STMT_END
-
-/* An error is one line on stderr starting with the program name. */
-static void
-assert_error_line (const Run *run, const gchar *needle)
-{
-	g_assert_true (g_str_has_prefix (run->err, "huiyuan-admin: "));
-	g_assert_nonnull (strchr (run->err, '\n'));
-	g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
-	if (needle != NULL && strstr (run->err, needle) == NULL)
-		g_error ("“%s” not in stderr: %s", needle, run->err);
-}
-
-static JsonObject *
-run_object (const Run *run)
-{
-	g_assert_nonnull (run->json);
-	g_assert_true (JSON_NODE_HOLDS_OBJECT (run->json));
-	return json_node_get_object (run->json);
-}
-
-static void
-remove_tree (const gchar *dir)
-{
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	const gchar *name;
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree gchar *child = g_build_filename (dir, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (dir);
-}
-
-static gchar *
-env_file (Env *env, const gchar *name)
-{
-	return g_build_filename (env->dir, name, NULL);
-}
-
-static gchar *
-write_file (Env *env, const gchar *name, const gchar *text)
-{
-	gchar *path = env_file (env, name);
-	g_assert_true (g_file_set_contents (path, text, -1, NULL));
-	return path;
-}
-
 static gchar *
 read_file (const gchar *path)
 {
@@ -213,76 +75,40 @@ read_file (const gchar *path)
 	return text;
 }
 
-static gint64
-db_count (Env *env, const gchar *sql)
-{
-	sqlite3 *raw = NULL;
-	sqlite3_stmt *stmt = NULL;
-	gint64 value;
-	g_assert_cmpint (sqlite3_open_v2 (env->db, &raw, SQLITE_OPEN_READONLY, NULL), ==,
-			 SQLITE_OK);
-	g_assert_cmpint (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-	g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-	value = sqlite3_column_int64 (stmt, 0);
-	sqlite3_finalize (stmt);
-	sqlite3_close (raw);
-	return value;
-}
-
 /* A store S01 with the rules imported (version 1) and a 金卡 member born in November;
  * `card_out` gets the member's card number. */
-static Env *
+static HyTestEnv *
 env_new (gchar **card_out)
 {
-	Env *env = g_new0 (Env, 1);
-	g_autofree gchar *rules = NULL;
-	env->dir = g_dir_make_tmp ("huiyuan-admin-rules-XXXXXX", NULL);
-	g_assert_nonnull (env->dir);
-	env->db = g_build_filename (env->dir, "store.db", NULL);
-	rules = write_file (env, "rules.json", rules_json);
+	HyTestEnv *env = hy_test_env_new ("huiyuan-admin-rules-XXXXXX");
+	g_autofree gchar *rules = hy_test_env_write_file (env, "rules.json", rules_json);
+	hy_test_env_init (env);
 	{
-		g_autoptr (Run) run =
-			ADMIN ("init", "--db", env->db, "--store", "S01", "--name", "Test store");
-		assert_status (run, 0);
-	}
-	{
-		g_autoptr (Run) run =
-			ADMIN ("rules", "import", "--db", env->db, "--operator", "admin", rules);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "import", "--db", env->db,
+							   "--operator", "admin", rules);
+		hy_test_assert_status (run, 0);
 		g_assert_cmpstr (run->out, ==, "Rules version 1 is in force.\n");
 		g_assert_cmpstr (run->err, ==, "");
 	}
 	if (card_out != NULL) {
-		g_autoptr (Run) run = ADMIN ("member", "add", "--db", env->db, "--operator",
-					     "admin", "--name", "张三", "--phone", PHONE, "--level",
-					     "金卡", "--birthday", "1990-11-03", "--json");
-		JsonArray *cards;
-		assert_status (run, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (run), "level"), ==,
-				 "金卡");
-		cards = json_object_get_array_member (run_object (run), "cards");
-		*card_out = g_strdup (json_object_get_string_member (
-			json_array_get_object_element (cards, 0), "number"));
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("member", "add", "--db", env->db, "--operator", "admin",
+				       "--name", "张三", "--phone", HY_TEST_PHONE, "--level",
+				       "金卡", "--birthday", "1990-11-03", "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_cmpstr (json_object_get_string_member (hy_test_run_object (run), "level"),
+				 ==, "金卡");
+		*card_out = hy_test_first_card (hy_test_run_object (run));
 	}
 	return env;
 }
 
-static void
-env_free (Env *env)
-{
-	remove_tree (env->dir);
-	g_free (env->dir);
-	g_free (env->db);
-	g_free (env);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
-
 /* The rules in force, as `rules export` writes them to stdout. */
 static gchar *
-export_rules (Env *env)
+export_rules (HyTestEnv *env)
 {
-	g_autoptr (Run) run = ADMIN ("rules", "export", "--db", env->db);
-	assert_status (run, 0);
+	g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "export", "--db", env->db);
+	hy_test_assert_status (run, 0);
 	g_assert_cmpstr (run->err, ==, "");
 	return g_strdup (run->out);
 }
@@ -299,19 +125,19 @@ test_rules_help (void)
 		{"price", "--help"},
 	};
 	for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
-		g_autoptr (Run) run = admin_runv (NULL, commands[i]);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = hy_test_admin_runv (NULL, commands[i]);
+		hy_test_assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "Usage"));
 		g_assert_cmpstr (run->err, ==, "");
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("--help");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("--help");
 		g_assert_nonnull (strstr (run->out, "rules"));
 		g_assert_nonnull (strstr (run->out, "price"));
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("rules", "bogus");
-		assert_status (run, 2);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "bogus");
+		hy_test_assert_status (run, 2);
 	}
 }
 
@@ -320,10 +146,10 @@ test_rules_help (void)
 static void
 test_rules_import_export (void)
 {
-	g_autoptr (Env) env = env_new (NULL);
+	g_autoptr (HyTestEnv) env = env_new (NULL);
 	g_autofree gchar *first = export_rules (env);
-	g_autofree gchar *exported = env_file (env, "exported.json");
-	g_autofree gchar *again = env_file (env, "again.json");
+	g_autofree gchar *exported = hy_test_env_file (env, "exported.json");
+	g_autofree gchar *again = hy_test_env_file (env, "again.json");
 	g_autofree gchar *second = NULL;
 	g_autofree gchar *from_file = NULL;
 	g_autoptr (JsonNode) doc = NULL;
@@ -350,59 +176,65 @@ test_rules_import_export (void)
 
 	/* to a file, the same bytes as to stdout ("-" too) */
 	{
-		g_autoptr (Run) run = ADMIN ("rules", "export", "--db", env->db, exported);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("rules", "export", "--db", env->db, exported);
+		hy_test_assert_status (run, 0);
 		from_file = read_file (exported);
 		g_assert_cmpstr (from_file, ==, first);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("rules", "export", "--db", env->db, "-");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "export", "--db", env->db, "-");
+		hy_test_assert_status (run, 0);
 		g_assert_cmpstr (run->out, ==, first);
 	}
 
 	/* importing the export is a new version that changes nothing */
 	{
-		g_autoptr (Run) run = ADMIN ("rules", "import", "--db", env->db, "--operator",
-					     "admin", "--json", exported);
-		assert_status (run, 0);
-		g_assert_cmpint (json_object_get_int_member (run_object (run), "version"), ==, 2);
-		g_assert_cmpuint (json_object_get_size (run_object (run)), ==, 1);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("rules", "import", "--db", env->db, "--operator", "admin",
+				       "--json", exported);
+		hy_test_assert_status (run, 0);
+		g_assert_cmpint (json_object_get_int_member (hy_test_run_object (run), "version"),
+				 ==, 2);
+		g_assert_cmpuint (json_object_get_size (hy_test_run_object (run)), ==, 1);
 	}
 	second = export_rules (env);
 	g_assert_cmpstr (second, ==, first);
 	{
-		g_autoptr (Run) run = ADMIN ("rules", "export", "--db", env->db, again);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("rules", "export", "--db", env->db, again);
 		g_autofree gchar *text = NULL;
-		assert_status (run, 0);
+		hy_test_assert_status (run, 0);
 		text = read_file (again);
 		g_assert_cmpstr (text, ==, first);
 	}
-	g_assert_cmpint (db_count (env, "SELECT max (version) FROM rules"), ==, 2);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT max (version) FROM rules", NULL), ==,
+			 2);
 
 	/* an export needs no operator, and a missing directory is an error */
 	{
 		g_autofree gchar *nowhere = g_build_filename (env->dir, "no", "such.json", NULL);
-		g_autoptr (Run) run = ADMIN ("rules", "export", "--db", env->db, nowhere);
-		assert_status (run, 2);
-		assert_error_line (run, NULL);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("rules", "export", "--db", env->db, nowhere);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, NULL);
 	}
 }
 
 static void
 test_rules_import_errors (void)
 {
-	g_autoptr (Env) env = env_new (NULL);
+	g_autoptr (HyTestEnv) env = env_new (NULL);
 	g_autofree gchar *before = export_rules (env);
 	g_autofree gchar *after = NULL;
 	g_autofree gchar *bad_text = NULL;
 	g_autofree gchar *bad = NULL;
-	g_autofree gchar *not_json = write_file (env, "broken.json", "{\"levels\": [");
-	g_autofree gchar *good = env_file (env, "rules.json");
-	g_autofree gchar *missing = env_file (env, "missing.json");
+	g_autofree gchar *not_json = hy_test_env_write_file (env, "broken.json", "{\"levels\": [");
+	g_autofree gchar *good = hy_test_env_file (env, "rules.json");
+	g_autofree gchar *missing = hy_test_env_file (env, "missing.json");
 	const gchar *as_cashier[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD, NULL};
 	const gchar *new_cashier[] = {"HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
-	gint64 audit = db_count (env, "SELECT count (*) FROM audit");
+	gint64 audit = hy_test_db_count (env->db, "SELECT count (*) FROM audit", NULL);
 	gint64 audit_after;
 
 	/* 31 November: the fourth period's “from” is not a date */
@@ -410,67 +242,72 @@ test_rules_import_errors (void)
 		g_auto (GStrv) parts = g_strsplit (rules_json, "\"from\": \"2026-11-11\"", 2);
 		g_assert_cmpuint (g_strv_length (parts), ==, 2);
 		bad_text = g_strjoin ("\"from\": \"2026-11-31\"", parts[0], parts[1], NULL);
-		bad = write_file (env, "bad.json", bad_text);
+		bad = hy_test_env_write_file (env, "bad.json", bad_text);
 	}
 	{
-		g_autoptr (Run) run =
-			ADMIN ("rules", "import", "--db", env->db, "--operator", "admin", bad);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "import", "--db", env->db,
+							   "--operator", "admin", bad);
 		g_autofree gchar *expected =
 			g_strdup_printf ("huiyuan-admin: %s: stores.S01.periods[3].from: "
 					 "not a date\n",
 					 bad);
-		assert_status (run, 2);
-		assert_error_line (run, "stores.S01.periods[3].from");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "stores.S01.periods[3].from");
 		g_assert_cmpstr (run->err, ==, expected);
 		g_assert_cmpstr (run->out, ==, "");
 	}
 	{
-		g_autoptr (Run) run =
-			ADMIN ("rules", "import", "--db", env->db, "--operator", "admin", not_json);
-		assert_status (run, 2);
-		assert_error_line (run, "broken.json");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "import", "--db", env->db,
+							   "--operator", "admin", not_json);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "broken.json");
 	}
 	{
-		g_autoptr (Run) run =
-			ADMIN ("rules", "import", "--db", env->db, "--operator", "admin", missing);
-		assert_status (run, 2);
-		assert_error_line (run, "missing.json");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("rules", "import", "--db", env->db,
+							   "--operator", "admin", missing);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "missing.json");
 	}
 	{
 		/* usage: no file, no operator */
-		g_autoptr (Run) no_file =
-			ADMIN ("rules", "import", "--db", env->db, "--operator", "admin");
-		g_autoptr (Run) no_operator = ADMIN ("rules", "import", "--db", env->db, good);
-		assert_status (no_file, 2);
-		assert_status (no_operator, 2);
-		assert_error_line (no_operator, "--operator");
+		g_autoptr (HyTestRun) no_file =
+			HY_TEST_ADMIN ("rules", "import", "--db", env->db, "--operator", "admin");
+		g_autoptr (HyTestRun) no_operator =
+			HY_TEST_ADMIN ("rules", "import", "--db", env->db, good);
+		hy_test_assert_status (no_file, 2);
+		hy_test_assert_status (no_operator, 2);
+		hy_test_assert_error_line (no_operator, "--operator");
 	}
-	g_assert_cmpint (db_count (env, "SELECT count (*) FROM audit"), ==, audit);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count (*) FROM audit", NULL), ==,
+			 audit);
 	{
 		/* a cashier may not change the rules, even with a good file */
-		g_autoptr (Run) add =
-			ADMIN_ENV (new_cashier, "operator", "add", "--db", env->db, "--operator",
-				   "admin", "--login", "cashier", "--role", "cashier");
-		g_autoptr (Run) run = NULL;
-		assert_status (add, 0);
-		audit_after = db_count (env, "SELECT count (*) FROM audit");
-		run = ADMIN_ENV (as_cashier, "rules", "import", "--db", env->db, "--operator",
-				 "cashier", good);
-		assert_status (run, 3);
-		assert_error_line (run, NULL);
+		g_autoptr (HyTestRun) add = HY_TEST_ADMIN_ENV (
+			new_cashier, "operator", "add", "--db", env->db, "--operator", "admin",
+			"--login", "cashier", "--role", "cashier");
+		g_autoptr (HyTestRun) run = NULL;
+		hy_test_assert_status (add, 0);
+		audit_after = hy_test_db_count (env->db, "SELECT count (*) FROM audit", NULL);
+		run = HY_TEST_ADMIN_ENV (as_cashier, "rules", "import", "--db", env->db,
+					 "--operator", "cashier", good);
+		hy_test_assert_status (run, 3);
+		hy_test_assert_error_line (run, NULL);
 	}
 	{
 		/* but may read them */
-		g_autoptr (Run) run = ADMIN_ENV (as_cashier, "rules", "export", "--db", env->db);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN_ENV (as_cashier, "rules", "export", "--db", env->db);
+		hy_test_assert_status (run, 0);
 		g_assert_cmpstr (run->out, ==, before);
 	}
 
 	/* nothing changed */
 	after = export_rules (env);
 	g_assert_cmpstr (after, ==, before);
-	g_assert_cmpint (db_count (env, "SELECT max (version) FROM rules"), ==, 1);
-	g_assert_cmpint (db_count (env, "SELECT count (*) FROM audit"), ==, audit_after);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT max (version) FROM rules", NULL), ==,
+			 1);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count (*) FROM audit", NULL), ==,
+			 audit_after);
 }
 
 /* ---- price ------------------------------------------------------------------------- */
@@ -517,11 +354,11 @@ static void
 test_price_saturday (void)
 {
 	g_autofree gchar *card = NULL;
-	g_autoptr (Env) env = env_new (&card);
-	g_autoptr (Run) run = NULL;
+	g_autoptr (HyTestEnv) env = env_new (&card);
+	g_autoptr (HyTestRun) run = NULL;
 	JsonObject *basket;
 	JsonArray *lines;
-	gint64 audit = db_count (env, "SELECT count (*) FROM audit");
+	gint64 audit = hy_test_db_count (env->db, "SELECT count (*) FROM audit", NULL);
 	/*
 	 * Subtotal at list price: 2×1000 + 2500 + 5999 + 3×3000 + 1200 + 4×450 (store
 	 * price) + 1234 = 23733 fen, in both bands 10000–50000 and 20000–1000000: the
@@ -563,12 +400,12 @@ test_price_saturday (void)
 		{"item", 8500, 20000},
 	};
 
-	run = ADMIN ("price", "--db", env->db, "--card", card, "--item", "A01:2", "--item", "B01",
-		     "--item", "C01", "--item", "M01:3", "--item", "S02", "--item", "P01:4",
-		     "--amount", "1234", "--at", SATURDAY, "--json");
-	assert_status (run, 0);
+	run = HY_TEST_ADMIN ("price", "--db", env->db, "--card", card, "--item", "A01:2", "--item",
+			     "B01", "--item", "C01", "--item", "M01:3", "--item", "S02", "--item",
+			     "P01:4", "--amount", "1234", "--at", SATURDAY, "--json");
+	hy_test_assert_status (run, 0);
 	g_assert_cmpstr (run->err, ==, "");
-	basket = run_object (run);
+	basket = hy_test_run_object (run);
 	lines = json_object_get_array_member (basket, "lines");
 	g_assert_cmpuint (json_array_get_length (lines), ==, G_N_ELEMENTS (expected));
 	for (guint i = 0; i < G_N_ELEMENTS (expected); i++) {
@@ -618,10 +455,10 @@ test_price_saturday (void)
 
 	/* the same basket by phone, as a table */
 	{
-		g_autoptr (Run) text =
-			ADMIN ("price", "--db", env->db, "--phone", PHONE, "--item", "A01:2",
-			       "--item", "B01", "--item", "C01", "--item", "M01:3", "--item", "S02",
-			       "--item", "P01:4", "--amount", "1234", "--at", SATURDAY);
+		g_autoptr (HyTestRun) text = HY_TEST_ADMIN (
+			"price", "--db", env->db, "--phone", HY_TEST_PHONE, "--item", "A01:2",
+			"--item", "B01", "--item", "C01", "--item", "M01:3", "--item", "S02",
+			"--item", "P01:4", "--amount", "1234", "--at", SATURDAY);
 		static const gchar *const words[] = {
 			"Item",
 			"Qty",
@@ -640,7 +477,7 @@ test_price_saturday (void)
 			"188.65",
 			"1248.62",
 		};
-		assert_status (text, 0);
+		hy_test_assert_status (text, 0);
 		for (guint i = 0; i < G_N_ELEMENTS (words); i++) {
 			if (strstr (text->out, words[i]) == NULL)
 				g_error ("“%s” not in: %s", words[i], text->out);
@@ -648,21 +485,23 @@ test_price_saturday (void)
 	}
 
 	/* a dry run: nothing written */
-	g_assert_cmpint (db_count (env, "SELECT count (*) FROM audit"), ==, audit);
-	g_assert_cmpint (db_count (env, "SELECT count (*) FROM account_entries"), ==, 0);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count (*) FROM audit", NULL), ==,
+			 audit);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count (*) FROM account_entries", NULL),
+			 ==, 0);
 }
 
 /* One line of A01 for the member at `at`: the period that applies, or NULL for none. */
 static void
-assert_period (Env *env, const gchar *card, const gchar *at, const gchar *period)
+assert_period (HyTestEnv *env, const gchar *card, const gchar *at, const gchar *period)
 {
-	g_autoptr (Run) run = ADMIN ("price", "--db", env->db, "--card", card, "--item", "A01",
-				     "--at", at, "--json");
+	g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("price", "--db", env->db, "--card", card,
+						   "--item", "A01", "--at", at, "--json");
 	JsonObject *factors;
-	assert_status (run, 0);
+	hy_test_assert_status (run, 0);
 	factors = json_object_get_object_member (
 		json_array_get_object_element (
-			json_object_get_array_member (run_object (run), "lines"), 0),
+			json_object_get_array_member (hy_test_run_object (run), "lines"), 0),
 		"factors");
 	g_test_message ("%s: %s", at, period != NULL ? period : "no period");
 	if (period != NULL) {
@@ -678,7 +517,7 @@ static void
 test_price_periods (void)
 {
 	g_autofree gchar *card = NULL;
-	g_autoptr (Env) env = env_new (&card);
+	g_autoptr (HyTestEnv) env = env_new (&card);
 
 	/* a date beats the others; then yearly (wrapping the new year), monthly, weekly */
 	assert_period (env, card, "2026-11-11T10:00:00+08:00", "双十一"); /* Wednesday */
@@ -697,11 +536,12 @@ test_price_periods (void)
 	 * 446; points 446 × 1.5 × 1.3 = 869.7 → 870.
 	 */
 	{
-		g_autoptr (Run) run = ADMIN ("price", "--db", env->db, "--phone", PHONE, "--amount",
-					     "500", "--at", "2026-12-01T09:00:00+08:00", "--json");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("price", "--db", env->db, "--phone",
+							   HY_TEST_PHONE, "--amount", "500", "--at",
+							   "2026-12-01T09:00:00+08:00", "--json");
 		JsonObject *basket, *line, *factors;
-		assert_status (run, 0);
-		basket = run_object (run);
+		hy_test_assert_status (run, 0);
+		basket = hy_test_run_object (run);
 		line = json_array_get_object_element (
 			json_object_get_array_member (basket, "lines"), 0);
 		factors = json_object_get_object_member (line, "factors");
@@ -719,11 +559,12 @@ test_price_periods (void)
 
 	/* a store without rules of its own: neutral, every switch off */
 	{
-		g_autoptr (Run) run = ADMIN ("price", "--db", env->db, "--card", card, "--item",
-					     "A01", "--store", "S99", "--at", SATURDAY, "--json");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("price", "--db", env->db, "--card", card, "--item", "A01",
+				       "--store", "S99", "--at", SATURDAY, "--json");
 		JsonObject *basket;
-		assert_status (run, 0);
-		basket = run_object (run);
+		hy_test_assert_status (run, 0);
+		basket = hy_test_run_object (run);
 		g_assert_cmpint (int_member (basket, "total"), ==, 1000);
 		g_assert_cmpint (int_member (basket, "discount"), ==, 0);
 		g_assert_cmpint (int_member (basket, "points"), ==, 1000);
@@ -734,7 +575,7 @@ static void
 test_price_errors (void)
 {
 	g_autofree gchar *card = NULL;
-	g_autoptr (Env) env = env_new (&card);
+	g_autoptr (HyTestEnv) env = env_new (&card);
 	static const struct {
 		const gchar *args[12];
 		const gchar *needle;
@@ -746,7 +587,8 @@ test_price_errors (void)
 		{{"--card", "@", "--at", SATURDAY}, "--item"},
 		/* no member, or two ways of naming one */
 		{{"--item", "A01", "--at", SATURDAY}, "--card"},
-		{{"--card", "@", "--phone", PHONE, "--item", "A01", "--at", SATURDAY}, "--phone"},
+		{{"--card", "@", "--phone", HY_TEST_PHONE, "--item", "A01", "--at", SATURDAY},
+		 "--phone"},
 		/* time missing or not ISO 8601 */
 		{{"--card", "@", "--item", "A01"}, "--at"},
 		{{"--card", "@", "--item", "A01", "--at", "next Saturday"}, "--at"},
@@ -769,7 +611,7 @@ test_price_errors (void)
 
 	for (guint i = 0; i < G_N_ELEMENTS (broken); i++) {
 		g_autoptr (GPtrArray) args = g_ptr_array_new ();
-		g_autoptr (Run) run = NULL;
+		g_autoptr (HyTestRun) run = NULL;
 		g_ptr_array_add (args, "price");
 		g_ptr_array_add (args, "--db");
 		g_ptr_array_add (args, env->db);
@@ -779,14 +621,14 @@ test_price_errors (void)
 						       : (gpointer) broken[i].args[k]);
 		g_ptr_array_add (args, "--json");
 		g_ptr_array_add (args, NULL);
-		run = admin_runv (NULL, (const gchar *const *) args->pdata);
-		assert_status (run, 2);
-		assert_error_line (run, broken[i].needle);
+		run = hy_test_admin_runv (NULL, (const gchar *const *) args->pdata);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, broken[i].needle);
 		g_assert_cmpstr (run->out, ==, "");
 	}
 	for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
 		g_autoptr (GPtrArray) args = g_ptr_array_new ();
-		g_autoptr (Run) run = NULL;
+		g_autoptr (HyTestRun) run = NULL;
 		g_ptr_array_add (args, "price");
 		g_ptr_array_add (args, "--db");
 		g_ptr_array_add (args, env->db);
@@ -795,16 +637,16 @@ test_price_errors (void)
 		for (guint k = 0; refused[i].args[k] != NULL; k++)
 			g_ptr_array_add (args, (gpointer) refused[i].args[k]);
 		g_ptr_array_add (args, NULL);
-		run = admin_runv (NULL, (const gchar *const *) args->pdata);
-		assert_status (run, 2);
-		assert_error_line (run, refused[i].needle);
+		run = hy_test_admin_runv (NULL, (const gchar *const *) args->pdata);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, refused[i].needle);
 	}
 	{
 		/* no --db */
-		g_autoptr (Run) run =
-			ADMIN ("price", "--card", card, "--item", "A01", "--at", SATURDAY);
-		assert_status (run, 2);
-		assert_error_line (run, "--db");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("price", "--card", card, "--item", "A01", "--at", SATURDAY);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "--db");
 	}
 }
 

@@ -3,203 +3,28 @@
 
 #include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "hy-demo.h"
+#include "hy-test-admin.h"
 
-#define ADMIN_PASSWORD "admin-secret"
 #define STAFF_PASSWORD "staff-secret"
 /* a valid GB 11643 number (check digit X) */
 #define ID_NUMBER "11010519491231002X"
 
-typedef struct {
-	gchar *dir;
-	gchar *db;
-} Env;
-
-typedef struct {
-	gint status; /* exit status, or -1 when killed */
-	gchar *out;
-	gchar *err;
-	JsonNode *json; /* stdout parsed when it is JSON */
-} Run;
-
-static void
-run_free (Run *run)
-{
-	g_free (run->out);
-	g_free (run->err);
-	if (run->json != NULL)
-		json_node_unref (run->json);
-	g_free (run);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static void
-child_setup (gpointer user_data)
-{
-	/* no controlling terminal: a missing password fails instead of prompting */
-	setsid ();
-}
-
-/* Runs huiyuan-admin with `args`; `env` holds "NAME=VALUE" to set and "NAME" to unset,
- * on top of HUIYUAN_PASSWORD=ADMIN_PASSWORD. */
-static Run *
-admin_runv (const gchar *const *env, const gchar *const *args)
-{
-	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-		G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-	g_autoptr (GSubprocess) proc = NULL;
-	g_autoptr (GError) error = NULL;
-	g_autofree gchar *joined = NULL;
-	Run *run = g_new0 (Run, 1);
-	const gchar *binary = g_getenv ("HUIYUAN_ADMIN");
-
-	g_assert_nonnull (binary);
-	for (const gchar *const *e =
-		     (const gchar *const[]){"HUIYUAN_NEW_PASSWORD", "HUIYUAN_CARD_PASSWORD",
-					    "HUIYUAN_CARD_PIN", NULL};
-	     *e != NULL; e++)
-		g_subprocess_launcher_unsetenv (launcher, *e);
-	g_subprocess_launcher_setenv (launcher, "HUIYUAN_PASSWORD", ADMIN_PASSWORD, TRUE);
-	for (guint i = 0; env != NULL && env[i] != NULL; i++) {
-		const gchar *eq = strchr (env[i], '=');
-		if (eq == NULL) {
-			g_subprocess_launcher_unsetenv (launcher, env[i]);
-		} else {
-			g_autofree gchar *name = g_strndup (env[i], eq - env[i]);
-			g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
-		}
-	}
-	g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-	g_ptr_array_add (argv, (gpointer) binary);
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add (argv, (gpointer) args[i]);
-	g_ptr_array_add (argv, NULL);
-	joined = g_strjoinv (" ", (gchar **) args);
-	proc = g_subprocess_launcher_spawnv (launcher, (const gchar *const *) argv->pdata, &error);
-	g_assert_no_error (error);
-	g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
-	g_assert_no_error (error);
-	run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-	g_test_message ("huiyuan-admin %s → %d", joined, run->status);
-	if (run->out != NULL && (run->out[0] == '{' || run->out[0] == '['))
-		run->json = json_from_string (run->out, NULL);
-	return run;
-}
-
-#define ADMIN(...)	  admin_runv (NULL, (const gchar *const[]){__VA_ARGS__, NULL})
-#define ADMIN_ENV(e, ...) admin_runv ((e), (const gchar *const[]){__VA_ARGS__, NULL})
-
-/* Asserts the exit status; on failure the output is in the test log. */
-#define assert_status(run, expected)                                                               \
-	G_STMT_START                                                                               \
-	{                                                                                          \
-		if ((run)->status != (expected))                                                   \
-			g_printerr ("stdout: %s\nstderr: %s\n", (run)->out, (run)->err);           \
-		g_assert_cmpint ((run)->status, ==, (expected));                                   \
-	}                                                                                          \
-	G_STMT_END
-
-/* An error is one line on stderr starting with the program name. */
-static void
-assert_error_line (const Run *run, const gchar *needle)
-{
-	g_assert_true (g_str_has_prefix (run->err, "huiyuan-admin: "));
-	g_assert_nonnull (strchr (run->err, '\n'));
-	g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
-	if (needle != NULL && strstr (run->err, needle) == NULL)
-		g_error ("“%s” not in stderr: %s", needle, run->err);
-}
-
-static JsonObject *
-run_object (const Run *run)
-{
-	g_assert_nonnull (run->json);
-	g_assert_true (JSON_NODE_HOLDS_OBJECT (run->json));
-	return json_node_get_object (run->json);
-}
-
-static JsonArray *
-run_array (const Run *run)
-{
-	g_assert_nonnull (run->json);
-	g_assert_true (JSON_NODE_HOLDS_ARRAY (run->json));
-	return json_node_get_array (run->json);
-}
-
-static void
-remove_tree (const gchar *dir)
-{
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	const gchar *name;
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree gchar *child = g_build_filename (dir, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (dir);
-}
-
-static Env *
+static HyTestEnv *
 env_new (gboolean init)
 {
-	Env *env = g_new0 (Env, 1);
-	env->dir = g_dir_make_tmp ("huiyuan-admin-XXXXXX", NULL);
-	g_assert_nonnull (env->dir);
-	env->db = g_build_filename (env->dir, "store.db", NULL);
-	if (init) {
-		g_autoptr (Run) run =
-			ADMIN ("init", "--db", env->db, "--store", "S01", "--name", "Test store");
-		assert_status (run, 0);
-	}
+	HyTestEnv *env = hy_test_env_new ("huiyuan-admin-XXXXXX");
+	if (init)
+		hy_test_env_init (env);
 	return env;
 }
 
 static void
-env_free (Env *env)
-{
-	remove_tree (env->dir);
-	g_free (env->dir);
-	g_free (env->db);
-	g_free (env);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
-
-static gchar *
-env_file (Env *env, const gchar *name)
-{
-	return g_build_filename (env->dir, name, NULL);
-}
-
-static gint64
-db_count (Env *env, const gchar *sql, const gchar *param)
-{
-	sqlite3 *raw = NULL;
-	sqlite3_stmt *stmt = NULL;
-	gint64 value;
-	g_assert_cmpint (sqlite3_open_v2 (env->db, &raw, SQLITE_OPEN_READONLY, NULL), ==,
-			 SQLITE_OK);
-	g_assert_cmpint (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-	if (param != NULL)
-		sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-	g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-	value = sqlite3_column_int64 (stmt, 0);
-	sqlite3_finalize (stmt);
-	sqlite3_close (raw);
-	return value;
-}
-
-static void
-db_exec (Env *env, const gchar *sql)
+db_exec (HyTestEnv *env, const gchar *sql)
 {
 	sqlite3 *raw = NULL;
 	g_assert_cmpint (sqlite3_open (env->db, &raw), ==, SQLITE_OK);
@@ -208,7 +33,7 @@ db_exec (Env *env, const gchar *sql)
 }
 
 static gchar *
-db_text (Env *env, const gchar *sql)
+db_text (HyTestEnv *env, const gchar *sql)
 {
 	sqlite3 *raw = NULL;
 	sqlite3_stmt *stmt = NULL;
@@ -233,25 +58,27 @@ date_in_days (gint days)
 
 /* Registers a member and returns their first card number. */
 static gchar *
-add_member (Env *env, const gchar *name, const gchar *phone)
+add_member (HyTestEnv *env, const gchar *name, const gchar *phone)
 {
-	g_autoptr (Run) run = ADMIN ("member", "add", "--db", env->db, "--operator", "admin",
-				     "--name", name, "--phone", phone, "--json");
+	g_autoptr (HyTestRun) run =
+		HY_TEST_ADMIN ("member", "add", "--db", env->db, "--operator", "admin", "--name",
+			       name, "--phone", phone, "--json");
 	JsonArray *cards;
-	assert_status (run, 0);
-	cards = json_object_get_array_member (run_object (run), "cards");
+	hy_test_assert_status (run, 0);
+	cards = json_object_get_array_member (hy_test_run_object (run), "cards");
 	g_assert_cmpuint (json_array_get_length (cards), ==, 1);
 	return g_strdup (
 		json_object_get_string_member (json_array_get_object_element (cards, 0), "number"));
 }
 
 static gint64
-card_money (Env *env, const gchar *card)
+card_money (HyTestEnv *env, const gchar *card)
 {
-	g_autoptr (Run) run = ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
+	g_autoptr (HyTestRun) run =
+		HY_TEST_ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
 	JsonArray *cards;
-	assert_status (run, 0);
-	cards = json_object_get_array_member (run_object (run), "cards");
+	hy_test_assert_status (run, 0);
+	cards = json_object_get_array_member (hy_test_run_object (run), "cards");
 	for (guint i = 0; i < json_array_get_length (cards); i++) {
 		JsonObject *c = json_array_get_object_element (cards, i);
 		if (g_strcmp0 (json_object_get_string_member (c, "number"), card) == 0)
@@ -304,19 +131,19 @@ test_admin_help (void)
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
-		g_autoptr (Run) run = admin_runv (NULL, commands[i]);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = hy_test_admin_runv (NULL, commands[i]);
+		hy_test_assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "Usage"));
 		g_assert_cmpstr (run->err, ==, "");
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("--version");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("--version");
+		hy_test_assert_status (run, 0);
 		g_assert_true (g_str_has_prefix (run->out, "huiyuan-admin " PACKAGE_VERSION));
 	}
 	{
 		/* the top-level help names every command and the exit codes */
-		g_autoptr (Run) run = ADMIN ("--help");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("--help");
 		static const gchar *const words[] = {"init",	 "demo",     "member", "card",
 						     "recharge", "withdraw", "verify", "backup",
 						     "restore",	 "Exit"};
@@ -328,7 +155,7 @@ test_admin_help (void)
 static void
 test_admin_usage_errors (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	static const gchar *const broken[][8] = {
 		{NULL},
 		{"bogus"},
@@ -342,37 +169,39 @@ test_admin_usage_errors (void)
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS (broken); i++) {
-		g_autoptr (Run) run = admin_runv (NULL, broken[i]);
-		assert_status (run, 2);
+		g_autoptr (HyTestRun) run = hy_test_admin_runv (NULL, broken[i]);
+		hy_test_assert_status (run, 2);
 		g_assert_true (g_str_has_prefix (run->err, "huiyuan-admin"));
 	}
 	{
 		/* options checked before anything is opened */
-		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", "1", "--amount", "ten");
-		assert_status (run, 2);
-		assert_error_line (run, "--amount");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       "1", "--amount", "ten");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "--amount");
 	}
 	{
-		g_autoptr (Run) run =
-			ADMIN ("recharge", "--db", env->db, "--card", "1", "--amount", "10");
-		assert_status (run, 2);
-		assert_error_line (run, "--operator");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("recharge", "--db", env->db, "--card",
+							   "1", "--amount", "10");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "--operator");
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("card", "extend", "--db", env->db, "--operator",
-					     "admin", "--card", "1", "--expires", "2030-02-30");
-		assert_status (run, 2);
-		assert_error_line (run, "2030-02-30");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("card", "extend", "--db", env->db, "--operator", "admin",
+				       "--card", "1", "--expires", "2030-02-30");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "2030-02-30");
 	}
 	{
 		/* a file that is not a Huiyuan database */
-		g_autofree gchar *text = env_file (env, "notes.txt");
-		g_autoptr (Run) run = NULL;
+		g_autofree gchar *text = hy_test_env_file (env, "notes.txt");
+		g_autoptr (HyTestRun) run = NULL;
 		g_assert_true (g_file_set_contents (text, "not a database\n", -1, NULL));
-		run = ADMIN ("verify", "--db", text);
-		assert_status (run, 2);
-		assert_error_line (run, NULL);
+		run = HY_TEST_ADMIN ("verify", "--db", text);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, NULL);
 	}
 }
 
@@ -381,59 +210,61 @@ test_admin_usage_errors (void)
 static void
 test_admin_init (void)
 {
-	g_autoptr (Env) env = env_new (FALSE);
-	g_autofree gchar *short_pw = env_file (env, "short.db");
-	g_autofree gchar *no_pw = env_file (env, "nopw.db");
+	g_autoptr (HyTestEnv) env = env_new (FALSE);
+	g_autofree gchar *short_pw = hy_test_env_file (env, "short.db");
+	g_autofree gchar *no_pw = hy_test_env_file (env, "nopw.db");
 
 	{
-		g_autoptr (Run) run = ADMIN ("init", "--db", env->db, "--store", "S01", "--name",
-					     "一号店", "--hq", "--json");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("init", "--db", env->db, "--store", "S01", "--name",
+				       "一号店", "--hq", "--json");
 		JsonObject *store;
-		assert_status (run, 0);
-		store = json_object_get_object_member (run_object (run), "store");
+		hy_test_assert_status (run, 0);
+		store = json_object_get_object_member (hy_test_run_object (run), "store");
 		g_assert_cmpstr (json_object_get_string_member (store, "code"), ==, "S01");
 		g_assert_cmpstr (json_object_get_string_member (store, "name"), ==, "一号店");
 		g_assert_true (json_object_get_boolean_member (store, "hq"));
 	}
 	{
 		/* the file exists: refused, left alone */
-		g_autoptr (Run) run =
-			ADMIN ("init", "--db", env->db, "--store", "S02", "--name", "Two");
-		assert_status (run, 2);
-		assert_error_line (run, "exists");
-		g_assert_cmpint (
-			db_count (env, "SELECT count(*) FROM stores WHERE code = 'S01'", NULL), ==,
-			1);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("init", "--db", env->db, "--store", "S02", "--name", "Two");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "exists");
+		g_assert_cmpint (hy_test_db_count (env->db,
+						   "SELECT count(*) FROM stores WHERE code = 'S01'",
+						   NULL),
+				 ==, 1);
 	}
 	{
 		/* init fails after creating the file: no half-made database is left */
 		const gchar *e[] = {"HUIYUAN_PASSWORD=abc", NULL};
-		g_autoptr (Run) run = ADMIN_ENV (e, "init", "--db", short_pw, "--store", "S03",
-						 "--name", "Three");
-		assert_status (run, 2);
-		assert_error_line (run, NULL);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (e, "init", "--db", short_pw,
+							       "--store", "S03", "--name", "Three");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, NULL);
 		g_assert_false (g_file_test (short_pw, G_FILE_TEST_EXISTS));
 	}
 	{
 		/* no password and no terminal to ask on */
 		const gchar *e[] = {"HUIYUAN_PASSWORD", NULL};
-		g_autoptr (Run) run =
-			ADMIN_ENV (e, "init", "--db", no_pw, "--store", "S04", "--name", "Four");
-		assert_status (run, 2);
-		assert_error_line (run, "HUIYUAN_PASSWORD");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (e, "init", "--db", no_pw, "--store",
+							       "S04", "--name", "Four");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "HUIYUAN_PASSWORD");
 		g_assert_false (g_file_test (no_pw, G_FILE_TEST_EXISTS));
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("init", "--db", no_pw, "--name", "Four");
-		assert_status (run, 2);
-		assert_error_line (run, "--store");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("init", "--db", no_pw, "--name", "Four");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "--store");
 	}
 }
 
 static void
 test_admin_operators (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	const gchar *staff_pw[] = {"HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
 	const gchar *as_staff[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD, NULL};
@@ -441,90 +272,97 @@ test_admin_operators (void)
 	for (const gchar *const *role =
 		     (const gchar *const[]){"auditor", "cashier", "finance", NULL};
 	     *role != NULL; role++) {
-		g_autoptr (Run) run = ADMIN_ENV (staff_pw, "operator", "add", "--db", env->db,
-						 "--operator", "admin", "--login", *role, "--role",
-						 *role, "--name", "Staff", "--json");
-		assert_status (run, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (run), "role"), ==,
-				 *role);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (
+			staff_pw, "operator", "add", "--db", env->db, "--operator", "admin",
+			"--login", *role, "--role", *role, "--name", "Staff", "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_cmpstr (json_object_get_string_member (hy_test_run_object (run), "role"),
+				 ==, *role);
 	}
 	{
 		/* the new password is needed: no env, no terminal */
-		g_autoptr (Run) run = ADMIN ("operator", "add", "--db", env->db, "--operator",
-					     "admin", "--login", "nopw", "--role", "cashier");
-		assert_status (run, 2);
-		assert_error_line (run, "HUIYUAN_NEW_PASSWORD");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("operator", "add", "--db", env->db, "--operator", "admin",
+				       "--login", "nopw", "--role", "cashier");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "HUIYUAN_NEW_PASSWORD");
 	}
 	{
-		g_autoptr (Run) run =
-			ADMIN_ENV (staff_pw, "operator", "add", "--db", env->db, "--operator",
-				   "admin", "--login", "x1", "--role", "janitor");
-		assert_status (run, 2);
-		assert_error_line (run, "janitor");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (
+			staff_pw, "operator", "add", "--db", env->db, "--operator", "admin",
+			"--login", "x1", "--role", "janitor");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "janitor");
 	}
 	{
 		/* a wrong password is exit 2, and nothing happens */
 		const gchar *wrong[] = {"HUIYUAN_PASSWORD=wrong-password", NULL};
-		g_autoptr (Run) run = ADMIN_ENV (wrong, "recharge", "--db", env->db, "--operator",
-						 "admin", "--card", card, "--amount", "100");
-		assert_status (run, 2);
-		assert_error_line (run, NULL);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN_ENV (wrong, "recharge", "--db", env->db, "--operator",
+					   "admin", "--card", card, "--amount", "100");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, NULL);
 		g_assert_null (strstr (run->err, "wrong-password"));
 		g_assert_cmpint (card_money (env, card), ==, 0);
 	}
 	{
 		/* an auditor may not recharge: exit 3 */
-		g_autoptr (Run) run =
-			ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator", "auditor",
-				   "--card", card, "--amount", "100");
-		assert_status (run, 3);
-		assert_error_line (run, NULL);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator",
+					   "auditor", "--card", card, "--amount", "100");
+		hy_test_assert_status (run, 3);
+		hy_test_assert_error_line (run, NULL);
 		g_assert_cmpint (card_money (env, card), ==, 0);
 	}
 	{
 		/* a cashier may recharge but not withdraw, nor add operators */
-		g_autoptr (Run) ok = ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator",
-						"cashier", "--card", card, "--amount", "300");
-		g_autoptr (Run) denied =
-			ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator", "cashier",
-				   "--card", card, "--amount", "100");
+		g_autoptr (HyTestRun) ok =
+			HY_TEST_ADMIN_ENV (as_staff, "recharge", "--db", env->db, "--operator",
+					   "cashier", "--card", card, "--amount", "300");
+		g_autoptr (HyTestRun) denied =
+			HY_TEST_ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator",
+					   "cashier", "--card", card, "--amount", "100");
 		const gchar *both[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD,
 				       "HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
-		g_autoptr (Run) add =
-			ADMIN_ENV (both, "operator", "add", "--db", env->db, "--operator",
-				   "cashier", "--login", "x2", "--role", "cashier");
-		assert_status (ok, 0);
-		assert_status (denied, 3);
-		assert_status (add, 3);
+		g_autoptr (HyTestRun) add =
+			HY_TEST_ADMIN_ENV (both, "operator", "add", "--db", env->db, "--operator",
+					   "cashier", "--login", "x2", "--role", "cashier");
+		hy_test_assert_status (ok, 0);
+		hy_test_assert_status (denied, 3);
+		hy_test_assert_status (add, 3);
 		g_assert_cmpint (card_money (env, card), ==, 300);
 	}
 	{
 		/* disabled operators cannot sign in; enabled again they can */
-		g_autoptr (Run) off = ADMIN ("operator", "disable", "--db", env->db, "--operator",
-					     "admin", "--login", "finance");
-		g_autoptr (Run) refused =
-			ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator", "finance",
-				   "--card", card, "--amount", "100");
-		g_autoptr (Run) on = ADMIN ("operator", "enable", "--db", env->db, "--operator",
-					    "admin", "--login", "finance");
-		g_autoptr (Run) fine =
-			ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator", "finance",
-				   "--card", card, "--amount", "100");
-		assert_status (off, 0);
-		assert_status (refused, 2);
-		assert_status (on, 0);
-		assert_status (fine, 0);
+		g_autoptr (HyTestRun) off =
+			HY_TEST_ADMIN ("operator", "disable", "--db", env->db, "--operator",
+				       "admin", "--login", "finance");
+		g_autoptr (HyTestRun) refused =
+			HY_TEST_ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator",
+					   "finance", "--card", card, "--amount", "100");
+		g_autoptr (HyTestRun) on =
+			HY_TEST_ADMIN ("operator", "enable", "--db", env->db, "--operator", "admin",
+				       "--login", "finance");
+		g_autoptr (HyTestRun) fine =
+			HY_TEST_ADMIN_ENV (as_staff, "withdraw", "--db", env->db, "--operator",
+					   "finance", "--card", card, "--amount", "100");
+		hy_test_assert_status (off, 0);
+		hy_test_assert_status (refused, 2);
+		hy_test_assert_status (on, 0);
+		hy_test_assert_status (fine, 0);
 		g_assert_cmpint (card_money (env, card), ==, 200);
 	}
 	{
 		const gchar *new_pw[] = {"HUIYUAN_NEW_PASSWORD=another-secret", NULL};
 		const gchar *as_new[] = {"HUIYUAN_PASSWORD=another-secret", NULL};
-		g_autoptr (Run) set = ADMIN_ENV (new_pw, "operator", "passwd", "--db", env->db,
-						 "--operator", "admin", "--login", "finance");
-		g_autoptr (Run) fine = ADMIN_ENV (as_new, "withdraw", "--db", env->db, "--operator",
-						  "finance", "--card", card, "--amount", "100");
-		assert_status (set, 0);
-		assert_status (fine, 0);
+		g_autoptr (HyTestRun) set =
+			HY_TEST_ADMIN_ENV (new_pw, "operator", "passwd", "--db", env->db,
+					   "--operator", "admin", "--login", "finance");
+		g_autoptr (HyTestRun) fine =
+			HY_TEST_ADMIN_ENV (as_new, "withdraw", "--db", env->db, "--operator",
+					   "finance", "--card", card, "--amount", "100");
+		hy_test_assert_status (set, 0);
+		hy_test_assert_status (fine, 0);
 	}
 }
 
@@ -564,12 +402,13 @@ assert_member_shape (JsonObject *m)
 
 /* `member find QUERY --json` gives exactly one member, with this id. */
 static void
-assert_find_one (Env *env, const gchar *query, const gchar *id)
+assert_find_one (HyTestEnv *env, const gchar *query, const gchar *id)
 {
-	g_autoptr (Run) run = ADMIN ("member", "find", "--db", env->db, query, "--json");
+	g_autoptr (HyTestRun) run =
+		HY_TEST_ADMIN ("member", "find", "--db", env->db, query, "--json");
 	JsonArray *array;
-	assert_status (run, 0);
-	array = run_array (run);
+	hy_test_assert_status (run, 0);
+	array = hy_test_run_array (run);
 	g_assert_cmpuint (json_array_get_length (array), ==, 1);
 	assert_member_shape (json_array_get_object_element (array, 0));
 	g_assert_cmpstr (
@@ -580,38 +419,40 @@ assert_find_one (Env *env, const gchar *query, const gchar *id)
 static void
 test_admin_members (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	g_autofree gchar *member_id = NULL;
 	g_autofree gchar *card = NULL;
 	JsonObject *m;
 	JsonObject *fields;
-	g_autoptr (Run) add = NULL;
+	g_autoptr (HyTestRun) add = NULL;
 
 	{
-		g_autoptr (Run) run = ADMIN ("field", "add", "--db", env->db, "--operator", "admin",
-					     "--key", "hobby", "--label", "爱好", "--max-length",
-					     "20", "--searchable", "--json");
-		g_autoptr (Run) choice =
-			ADMIN ("field", "add", "--db", env->db, "--operator", "admin", "--key",
-			       "size", "--label", "Size", "--type", "choice", "--choice", "S",
-			       "--choice", "M", "--choice", "L");
-		g_autoptr (Run) list = ADMIN ("field", "list", "--db", env->db, "--json");
-		assert_status (run, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (run), "key"), ==,
-				 "hobby");
-		assert_status (choice, 0);
-		assert_status (list, 0);
-		g_assert_cmpuint (json_array_get_length (run_array (list)), ==, 2);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN (
+			"field", "add", "--db", env->db, "--operator", "admin", "--key", "hobby",
+			"--label", "爱好", "--max-length", "20", "--searchable", "--json");
+		g_autoptr (HyTestRun) choice =
+			HY_TEST_ADMIN ("field", "add", "--db", env->db, "--operator", "admin",
+				       "--key", "size", "--label", "Size", "--type", "choice",
+				       "--choice", "S", "--choice", "M", "--choice", "L");
+		g_autoptr (HyTestRun) list =
+			HY_TEST_ADMIN ("field", "list", "--db", env->db, "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_cmpstr (json_object_get_string_member (hy_test_run_object (run), "key"),
+				 ==, "hobby");
+		hy_test_assert_status (choice, 0);
+		hy_test_assert_status (list, 0);
+		g_assert_cmpuint (json_array_get_length (hy_test_run_array (list)), ==, 2);
 	}
 
-	add = ADMIN ("member", "add", "--db", env->db, "--operator", "admin", "--name", "张三丰",
-		     "--phone", "13800138000", "--gender", "male", "--birthday", "1949-12-31",
-		     "--id-number", ID_NUMBER, "--province", "北京", "--city", "北京市",
-		     "--district", "西城区", "--address", "金融街 1 号", "--zip", "100032",
-		     "--email", "zsf@example.com", "--note", "VIP", "--card-password", "8888",
-		     "--field", "hobby=太极", "--field", "size=L", "--json");
-	assert_status (add, 0);
-	m = run_object (add);
+	add = HY_TEST_ADMIN ("member", "add", "--db", env->db, "--operator", "admin", "--name",
+			     "张三丰", "--phone", "13800138000", "--gender", "male", "--birthday",
+			     "1949-12-31", "--id-number", ID_NUMBER, "--province", "北京", "--city",
+			     "北京市", "--district", "西城区", "--address", "金融街 1 号", "--zip",
+			     "100032", "--email", "zsf@example.com", "--note", "VIP",
+			     "--card-password", "8888", "--field", "hobby=太极", "--field",
+			     "size=L", "--json");
+	hy_test_assert_status (add, 0);
+	m = hy_test_run_object (add);
 	assert_member_shape (m);
 	member_id = g_strdup (json_object_get_string_member (m, "id"));
 	g_assert_cmpstr (json_object_get_string_member (m, "name"), ==, "张三丰");
@@ -643,70 +484,75 @@ test_admin_members (void)
 	assert_find_one (env, card, member_id);		 /* card number */
 	assert_find_one (env, ID_NUMBER, member_id);	 /* ID card number */
 	{
-		g_autoptr (Run) run =
-			ADMIN ("member", "find", "--db", env->db, "nobody-here", "--json");
-		assert_status (run, 0);
-		g_assert_cmpuint (json_array_get_length (run_array (run)), ==, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("member", "find", "--db", env->db, "nobody-here", "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_cmpuint (json_array_get_length (hy_test_run_array (run)), ==, 0);
 	}
 	{
 		/* text mode: a table with the member */
-		g_autoptr (Run) run = ADMIN ("member", "find", "--db", env->db, "13800138000");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("member", "find", "--db", env->db, "13800138000");
+		hy_test_assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "张三丰"));
 		g_assert_nonnull (strstr (run->out, card));
 	}
 	{
-		g_autoptr (Run) by_card =
-			ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
-		g_autoptr (Run) by_phone = ADMIN ("member", "show", "--db", env->db, "--phone",
-						  "13800138000", "--json");
-		g_autoptr (Run) text = ADMIN ("member", "show", "--db", env->db, "--card", card);
-		assert_status (by_card, 0);
-		assert_member_shape (run_object (by_card));
-		g_assert_cmpstr (json_object_get_string_member (run_object (by_card), "id"), ==,
-				 member_id);
-		assert_status (by_phone, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (by_phone), "id"), ==,
-				 member_id);
-		assert_status (text, 0);
+		g_autoptr (HyTestRun) by_card =
+			HY_TEST_ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
+		g_autoptr (HyTestRun) by_phone = HY_TEST_ADMIN ("member", "show", "--db", env->db,
+								"--phone", "13800138000", "--json");
+		g_autoptr (HyTestRun) text =
+			HY_TEST_ADMIN ("member", "show", "--db", env->db, "--card", card);
+		hy_test_assert_status (by_card, 0);
+		assert_member_shape (hy_test_run_object (by_card));
+		g_assert_cmpstr (json_object_get_string_member (hy_test_run_object (by_card), "id"),
+				 ==, member_id);
+		hy_test_assert_status (by_phone, 0);
+		g_assert_cmpstr (
+			json_object_get_string_member (hy_test_run_object (by_phone), "id"), ==,
+			member_id);
+		hy_test_assert_status (text, 0);
 		g_assert_nonnull (strstr (text->out, "太极"));
 	}
 	{
-		g_autoptr (Run) run =
-			ADMIN ("member", "show", "--db", env->db, "--card", "999999999", "--json");
-		g_autoptr (Run) phone =
-			ADMIN ("member", "show", "--db", env->db, "--phone", "13011112222");
-		assert_status (run, 2);
-		assert_error_line (run, NULL);
-		assert_status (phone, 2);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("member", "show", "--db", env->db,
+							   "--card", "999999999", "--json");
+		g_autoptr (HyTestRun) phone =
+			HY_TEST_ADMIN ("member", "show", "--db", env->db, "--phone", "13011112222");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, NULL);
+		hy_test_assert_status (phone, 2);
 	}
 	{
 		/* invalid input: nothing registered */
-		gint64 before = db_count (env, "SELECT count(*) FROM members", NULL);
-		g_autoptr (Run) bad_id = ADMIN ("member", "add", "--db", env->db, "--operator",
-						"admin", "--name", "王五", "--phone", "13900000003",
-						"--id-number", "110105194912310021");
-		g_autoptr (Run) bad_field =
-			ADMIN ("member", "add", "--db", env->db, "--operator", "admin", "--name",
-			       "王五", "--phone", "13900000003", "--field", "size=XXL");
-		g_autoptr (Run) no_field = ADMIN ("member", "add", "--db", env->db, "--operator",
-						  "admin", "--name", "王五", "--field", "nokey");
-		assert_status (bad_id, 2);
-		assert_error_line (bad_id, NULL);
-		assert_status (bad_field, 2);
-		assert_status (no_field, 2);
-		g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, before);
+		gint64 before = hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL);
+		g_autoptr (HyTestRun) bad_id = HY_TEST_ADMIN (
+			"member", "add", "--db", env->db, "--operator", "admin", "--name", "王五",
+			"--phone", "13900000003", "--id-number", "110105194912310021");
+		g_autoptr (HyTestRun) bad_field = HY_TEST_ADMIN (
+			"member", "add", "--db", env->db, "--operator", "admin", "--name", "王五",
+			"--phone", "13900000003", "--field", "size=XXL");
+		g_autoptr (HyTestRun) no_field =
+			HY_TEST_ADMIN ("member", "add", "--db", env->db, "--operator", "admin",
+				       "--name", "王五", "--field", "nokey");
+		hy_test_assert_status (bad_id, 2);
+		hy_test_assert_error_line (bad_id, NULL);
+		hy_test_assert_status (bad_field, 2);
+		hy_test_assert_status (no_field, 2);
+		g_assert_cmpint (hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL),
+				 ==, before);
 	}
 }
 
 static void
 test_admin_import_export (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
-	g_autofree gchar *good = env_file (env, "good.csv");
-	g_autofree gchar *bad = env_file (env, "bad.csv");
-	g_autofree gchar *csv_out = env_file (env, "out.csv");
-	g_autofree gchar *xlsx_out = env_file (env, "out.xlsx");
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
+	g_autofree gchar *good = hy_test_env_file (env, "good.csv");
+	g_autofree gchar *bad = hy_test_env_file (env, "bad.csv");
+	g_autofree gchar *csv_out = hy_test_env_file (env, "out.csv");
+	g_autofree gchar *xlsx_out = hy_test_env_file (env, "out.xlsx");
 	g_autofree gchar *csv_text = NULL;
 	g_autofree gchar *xlsx_head = NULL;
 	gsize xlsx_len = 0;
@@ -719,16 +565,16 @@ test_admin_import_export (void)
 					    "孙三,13700000003,,\n",
 					    -1, NULL));
 	{
-		g_autoptr (Run) run =
-			ADMIN ("member", "import", "--db", env->db, "--operator", "admin", good);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("member", "import", "--db", env->db,
+							   "--operator", "admin", good);
+		hy_test_assert_status (run, 0);
 	}
-	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, 3);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL), ==, 3);
 	{
-		g_autoptr (Run) run =
-			ADMIN ("member", "find", "--db", env->db, "13700000002", "--json");
-		assert_status (run, 0);
-		g_assert_cmpuint (json_array_get_length (run_array (run)), ==, 1);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("member", "find", "--db", env->db, "13700000002", "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_cmpuint (json_array_get_length (hy_test_run_array (run)), ==, 1);
 	}
 
 	/* line 3 (the second data row) is wrong: nothing is imported */
@@ -737,41 +583,46 @@ test_admin_import_export (void)
 					    "周四,13700000004,male,1991-01-01\n"
 					    "吴五,13700000005,male,1991-02-30\n",
 					    -1, NULL));
-	members = db_count (env, "SELECT count(*) FROM members", NULL);
+	members = hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL);
 	{
-		g_autoptr (Run) run =
-			ADMIN ("member", "import", "--db", env->db, "--operator", "admin", bad);
-		assert_status (run, 2);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("member", "import", "--db", env->db,
+							   "--operator", "admin", bad);
+		hy_test_assert_status (run, 2);
 		if (strstr (run->err, "bad.csv:3") == NULL)
 			g_error ("no file:line in %s", run->err);
 	}
-	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, members);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL), ==,
+			 members);
 	{
-		g_autofree gchar *missing = env_file (env, "missing.csv");
-		g_autoptr (Run) run =
-			ADMIN ("member", "import", "--db", env->db, "--operator", "admin", missing);
-		assert_status (run, 2);
+		g_autofree gchar *missing = hy_test_env_file (env, "missing.csv");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("member", "import", "--db", env->db,
+							   "--operator", "admin", missing);
+		hy_test_assert_status (run, 2);
 	}
 	{
 		/* importing needs member.import: a cashier is refused */
 		const gchar *e[] = {"HUIYUAN_NEW_PASSWORD=" STAFF_PASSWORD, NULL};
 		const gchar *as_staff[] = {"HUIYUAN_PASSWORD=" STAFF_PASSWORD, NULL};
-		g_autoptr (Run) add =
-			ADMIN_ENV (e, "operator", "add", "--db", env->db, "--operator", "admin",
-				   "--login", "cashier", "--role", "cashier");
-		g_autoptr (Run) run = ADMIN_ENV (as_staff, "member", "import", "--db", env->db,
-						 "--operator", "cashier", good);
-		assert_status (add, 0);
-		assert_status (run, 3);
+		g_autoptr (HyTestRun) add =
+			HY_TEST_ADMIN_ENV (e, "operator", "add", "--db", env->db, "--operator",
+					   "admin", "--login", "cashier", "--role", "cashier");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN_ENV (as_staff, "member", "import", "--db", env->db,
+					   "--operator", "cashier", good);
+		hy_test_assert_status (add, 0);
+		hy_test_assert_status (run, 3);
 	}
 
 	{
-		g_autoptr (Run) csv = ADMIN ("member", "export", "--db", env->db, csv_out);
-		g_autoptr (Run) xlsx = ADMIN ("member", "export", "--db", env->db, xlsx_out);
-		g_autoptr (Run) other = ADMIN ("member", "export", "--db", env->db, "out.pdf");
-		assert_status (csv, 0);
-		assert_status (xlsx, 0);
-		assert_status (other, 2);
+		g_autoptr (HyTestRun) csv =
+			HY_TEST_ADMIN ("member", "export", "--db", env->db, csv_out);
+		g_autoptr (HyTestRun) xlsx =
+			HY_TEST_ADMIN ("member", "export", "--db", env->db, xlsx_out);
+		g_autoptr (HyTestRun) other =
+			HY_TEST_ADMIN ("member", "export", "--db", env->db, "out.pdf");
+		hy_test_assert_status (csv, 0);
+		hy_test_assert_status (xlsx, 0);
+		hy_test_assert_status (other, 2);
 	}
 	g_assert_true (g_file_get_contents (csv_out, &csv_text, NULL, NULL));
 	g_assert_nonnull (strstr (csv_text, "钱二"));
@@ -798,14 +649,15 @@ card_of (JsonObject *member, const gchar *number)
 static void
 test_admin_money (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	{
-		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", card, "--amount", "10000", "--json");
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "10000", "--json");
 		JsonObject *o;
-		assert_status (run, 0);
-		o = run_object (run);
+		hy_test_assert_status (run, 0);
+		o = hy_test_run_object (run);
 		g_assert_nonnull (json_object_get_string_member (o, "op_id"));
 		g_assert_cmpstr (json_object_get_string_member (o, "card"), ==, card);
 		g_assert_cmpint (json_object_get_int_member (o, "amount"), ==, 10000);
@@ -813,64 +665,70 @@ test_admin_money (void)
 	}
 	{
 		/* by bound phone */
-		g_autoptr (Run) run = ADMIN ("withdraw", "--db", env->db, "--operator", "admin",
-					     "--card", "13900000001", "--amount", "2500", "--json");
-		assert_status (run, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (run), "card"), ==,
-				 card);
-		g_assert_cmpint (json_object_get_int_member (run_object (run), "balance"), ==,
-				 7500);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("withdraw", "--db", env->db, "--operator", "admin", "--card",
+				       "13900000001", "--amount", "2500", "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_cmpstr (json_object_get_string_member (hy_test_run_object (run), "card"),
+				 ==, card);
+		g_assert_cmpint (json_object_get_int_member (hy_test_run_object (run), "balance"),
+				 ==, 7500);
 	}
 	{
-		g_autoptr (Run) text = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					      "--card", card, "--amount", "50");
-		assert_status (text, 0);
+		g_autoptr (HyTestRun) text =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "50");
+		hy_test_assert_status (text, 0);
 		g_assert_nonnull (strstr (text->out, "75.50"));
 	}
 	{
-		g_autoptr (Run) too_much = ADMIN ("withdraw", "--db", env->db, "--operator",
-						  "admin", "--card", card, "--amount", "100000");
-		g_autoptr (Run) negative = ADMIN ("recharge", "--db", env->db, "--operator",
-						  "admin", "--card", card, "--amount", "-5");
-		g_autoptr (Run) no_card = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-						 "--card", "123456789", "--amount", "5");
-		assert_status (too_much, 2);
-		assert_error_line (too_much, NULL);
-		assert_status (negative, 2);
-		assert_status (no_card, 2);
+		g_autoptr (HyTestRun) too_much =
+			HY_TEST_ADMIN ("withdraw", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "100000");
+		g_autoptr (HyTestRun) negative =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "-5");
+		g_autoptr (HyTestRun) no_card =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       "123456789", "--amount", "5");
+		hy_test_assert_status (too_much, 2);
+		hy_test_assert_error_line (too_much, NULL);
+		hy_test_assert_status (negative, 2);
+		hy_test_assert_status (no_card, 2);
 		g_assert_cmpint (card_money (env, card), ==, 7550);
 	}
 	{
-		g_autoptr (Run) up =
-			ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin", "--card",
-			       card, "--delta", "294856", "--reason", "migration", "--json");
-		g_autoptr (Run) down =
-			ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin", "--card",
-			       card, "--delta", "-856", "--reason", "correction", "--json");
-		g_autoptr (Run) no_reason =
-			ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin", "--card",
-			       card, "--delta", "5");
-		g_autoptr (Run) show =
-			ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
-		assert_status (up, 0);
-		g_assert_cmpint (json_object_get_int_member (run_object (up), "points"), ==,
+		g_autoptr (HyTestRun) up = HY_TEST_ADMIN (
+			"points", "adjust", "--db", env->db, "--operator", "admin", "--card", card,
+			"--delta", "294856", "--reason", "migration", "--json");
+		g_autoptr (HyTestRun) down = HY_TEST_ADMIN (
+			"points", "adjust", "--db", env->db, "--operator", "admin", "--card", card,
+			"--delta", "-856", "--reason", "correction", "--json");
+		g_autoptr (HyTestRun) no_reason =
+			HY_TEST_ADMIN ("points", "adjust", "--db", env->db, "--operator", "admin",
+				       "--card", card, "--delta", "5");
+		g_autoptr (HyTestRun) show =
+			HY_TEST_ADMIN ("member", "show", "--db", env->db, "--card", card, "--json");
+		hy_test_assert_status (up, 0);
+		g_assert_cmpint (json_object_get_int_member (hy_test_run_object (up), "points"), ==,
 				 294856);
-		assert_status (down, 0);
-		g_assert_cmpint (json_object_get_int_member (run_object (down), "points"), ==,
-				 294000);
-		assert_status (no_reason, 2);
-		assert_status (show, 0);
-		g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
-								     run_object (show), "balances"),
-							     "points"),
+		hy_test_assert_status (down, 0);
+		g_assert_cmpint (json_object_get_int_member (hy_test_run_object (down), "points"),
 				 ==, 294000);
+		hy_test_assert_status (no_reason, 2);
+		hy_test_assert_status (show, 0);
+		g_assert_cmpint (
+			json_object_get_int_member (json_object_get_object_member (
+							    hy_test_run_object (show), "balances"),
+						    "points"),
+			==, 294000);
 	}
 }
 
 static void
 test_admin_cards (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	g_autofree gchar *first = add_member (env, "张三", "13900000001");
 	g_autofree gchar *second = NULL;
 	g_autofree gchar *third = NULL;
@@ -879,103 +737,118 @@ test_admin_cards (void)
 	g_autofree gchar *later = date_in_days (800);
 
 	{
-		g_autoptr (Run) run =
-			ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
-			       "--member-card", first, "--expires", expiry, "--json");
-		assert_status (run, 0);
-		second = g_strdup (json_object_get_string_member (run_object (run), "number"));
-		g_assert_cmpstr (json_object_get_string_member (run_object (run), "expires_on"), ==,
-				 expiry);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
+				       "--member-card", first, "--expires", expiry, "--json");
+		hy_test_assert_status (run, 0);
+		second = g_strdup (
+			json_object_get_string_member (hy_test_run_object (run), "number"));
+		g_assert_cmpstr (
+			json_object_get_string_member (hy_test_run_object (run), "expires_on"), ==,
+			expiry);
 	}
 	{
 		const gchar *e[] = {"HUIYUAN_CARD_PASSWORD=card-pw", NULL};
-		g_autoptr (Run) run =
-			ADMIN_ENV (e, "card", "issue", "--db", env->db, "--operator", "admin",
-				   "--phone", "13900000001", "--with-password", "--json");
-		assert_status (run, 0);
-		third = g_strdup (json_object_get_string_member (run_object (run), "number"));
-		g_assert_true (json_object_get_boolean_member (run_object (run), "has_password"));
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (
+			e, "card", "issue", "--db", env->db, "--operator", "admin", "--phone",
+			"13900000001", "--with-password", "--json");
+		hy_test_assert_status (run, 0);
+		third = g_strdup (
+			json_object_get_string_member (hy_test_run_object (run), "number"));
+		g_assert_true (
+			json_object_get_boolean_member (hy_test_run_object (run), "has_password"));
 	}
 	{
-		g_autoptr (Run) both =
-			ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
-			       "--member-card", first, "--phone", "13900000001");
-		g_autoptr (Run) bad_number =
-			ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
-			       "--member-card", first, "--card", "123456789");
-		assert_status (both, 2);
-		assert_status (bad_number, 2);
+		g_autoptr (HyTestRun) both =
+			HY_TEST_ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
+				       "--member-card", first, "--phone", "13900000001");
+		g_autoptr (HyTestRun) bad_number =
+			HY_TEST_ADMIN ("card", "issue", "--db", env->db, "--operator", "admin",
+				       "--member-card", first, "--card", "123456789");
+		hy_test_assert_status (both, 2);
+		hy_test_assert_status (bad_number, 2);
 	}
 	{
-		g_autoptr (Run) show =
-			ADMIN ("member", "show", "--db", env->db, "--card", first, "--json");
+		g_autoptr (HyTestRun) show = HY_TEST_ADMIN ("member", "show", "--db", env->db,
+							    "--card", first, "--json");
 		JsonArray *cards;
-		assert_status (show, 0);
-		cards = json_object_get_array_member (run_object (show), "cards");
+		hy_test_assert_status (show, 0);
+		cards = json_object_get_array_member (hy_test_run_object (show), "cards");
 		g_assert_cmpuint (json_array_get_length (cards), ==, 3);
 	}
 
 	/* lose, then money is refused; unfreeze, then it works */
 	{
-		g_autoptr (Run) lose = ADMIN ("card", "lose", "--db", env->db, "--operator",
-					      "admin", "--card", second, "--json");
-		g_autoptr (Run) again = ADMIN ("card", "lose", "--db", env->db, "--operator",
-					       "admin", "--card", second);
-		g_autoptr (Run) refused = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-						 "--card", second, "--amount", "100");
-		g_autoptr (Run) unfreeze = ADMIN ("card", "unfreeze", "--db", env->db, "--operator",
-						  "admin", "--card", second, "--json");
-		g_autoptr (Run) fine = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					      "--card", second, "--amount", "1000");
-		assert_status (lose, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (lose), "status"), ==,
-				 "lost");
-		assert_status (again, 2);
-		assert_status (refused, 2);
-		assert_status (unfreeze, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (unfreeze), "status"),
-				 ==, "active");
-		assert_status (fine, 0);
+		g_autoptr (HyTestRun) lose =
+			HY_TEST_ADMIN ("card", "lose", "--db", env->db, "--operator", "admin",
+				       "--card", second, "--json");
+		g_autoptr (HyTestRun) again = HY_TEST_ADMIN (
+			"card", "lose", "--db", env->db, "--operator", "admin", "--card", second);
+		g_autoptr (HyTestRun) refused =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       second, "--amount", "100");
+		g_autoptr (HyTestRun) unfreeze =
+			HY_TEST_ADMIN ("card", "unfreeze", "--db", env->db, "--operator", "admin",
+				       "--card", second, "--json");
+		g_autoptr (HyTestRun) fine =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       second, "--amount", "1000");
+		hy_test_assert_status (lose, 0);
+		g_assert_cmpstr (
+			json_object_get_string_member (hy_test_run_object (lose), "status"), ==,
+			"lost");
+		hy_test_assert_status (again, 2);
+		hy_test_assert_status (refused, 2);
+		hy_test_assert_status (unfreeze, 0);
+		g_assert_cmpstr (
+			json_object_get_string_member (hy_test_run_object (unfreeze), "status"), ==,
+			"active");
+		hy_test_assert_status (fine, 0);
 	}
 	{
-		g_autoptr (Run) extend =
-			ADMIN ("card", "extend", "--db", env->db, "--operator", "admin", "--card",
-			       second, "--expires", later, "--json");
-		assert_status (extend, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (extend), "expires_on"),
-				 ==, later);
+		g_autoptr (HyTestRun) extend =
+			HY_TEST_ADMIN ("card", "extend", "--db", env->db, "--operator", "admin",
+				       "--card", second, "--expires", later, "--json");
+		hy_test_assert_status (extend, 0);
+		g_assert_cmpstr (
+			json_object_get_string_member (hy_test_run_object (extend), "expires_on"),
+			==, later);
 	}
 	{
 		/* merge the second card (¥10) into the first */
-		g_autoptr (Run) merge =
-			ADMIN ("card", "merge", "--db", env->db, "--operator", "admin", "--from",
-			       second, "--into", first, "--json");
-		g_autoptr (Run) show =
-			ADMIN ("member", "show", "--db", env->db, "--card", first, "--json");
+		g_autoptr (HyTestRun) merge =
+			HY_TEST_ADMIN ("card", "merge", "--db", env->db, "--operator", "admin",
+				       "--from", second, "--into", first, "--json");
+		g_autoptr (HyTestRun) show = HY_TEST_ADMIN ("member", "show", "--db", env->db,
+							    "--card", first, "--json");
 		JsonObject *merged;
-		assert_status (merge, 0);
-		g_assert_cmpstr (json_object_get_string_member (run_object (merge), "number"), ==,
-				 first);
+		hy_test_assert_status (merge, 0);
+		g_assert_cmpstr (
+			json_object_get_string_member (hy_test_run_object (merge), "number"), ==,
+			first);
 		g_assert_cmpint (
-			json_object_get_int_member (
-				json_object_get_object_member (run_object (merge), "balances"),
-				"money"),
+			json_object_get_int_member (json_object_get_object_member (
+							    hy_test_run_object (merge), "balances"),
+						    "money"),
 			==, 1000);
-		assert_status (show, 0);
-		merged = card_of (run_object (show), second);
+		hy_test_assert_status (show, 0);
+		merged = card_of (hy_test_run_object (show), second);
 		g_assert_cmpstr (json_object_get_string_member (merged, "status"), ==, "retired");
 		g_assert_cmpstr (json_object_get_string_member (merged, "retired_reason"), ==,
 				 "merged");
-		g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
-								     run_object (show), "balances"),
-							     "money"),
-				 ==, 1000);
+		g_assert_cmpint (
+			json_object_get_int_member (json_object_get_object_member (
+							    hy_test_run_object (show), "balances"),
+						    "money"),
+			==, 1000);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("card", "replace", "--db", env->db, "--operator",
-					     "admin", "--card", first, "--json");
-		assert_status (run, 0);
-		replacement = g_strdup (json_object_get_string_member (run_object (run), "number"));
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("card", "replace", "--db", env->db, "--operator", "admin",
+				       "--card", first, "--json");
+		hy_test_assert_status (run, 0);
+		replacement = g_strdup (
+			json_object_get_string_member (hy_test_run_object (run), "number"));
 		g_assert_cmpstr (replacement, !=, first);
 		g_assert_cmpint (card_money (env, replacement), ==, 1000);
 		g_assert_cmpint (card_money (env, first), ==, 0);
@@ -984,64 +857,68 @@ test_admin_cards (void)
 		/* passwords and PINs: by option, by environment, old one checked */
 		const gchar *pin_env[] = {"HUIYUAN_CARD_PIN=4321", NULL};
 		const gchar *pw_env[] = {"HUIYUAN_CARD_PASSWORD=secret-2", NULL};
-		g_autoptr (Run) pw_reset =
-			ADMIN ("card", "passwd", "--db", env->db, "--operator", "admin", "--card",
-			       replacement, "--new", "secret-1");
-		g_autoptr (Run) pw_change =
-			ADMIN_ENV (pw_env, "card", "passwd", "--db", env->db, "--operator", "admin",
-				   "--card", replacement, "--old", "secret-1", "--json");
-		g_autoptr (Run) pw_wrong =
-			ADMIN ("card", "passwd", "--db", env->db, "--operator", "admin", "--card",
-			       replacement, "--old", "secret-1", "--new", "secret-3");
-		g_autoptr (Run) pin_set = ADMIN_ENV (pin_env, "card", "pin", "--db", env->db,
-						     "--operator", "admin", "--card", replacement);
-		g_autoptr (Run) pin_change =
-			ADMIN ("card", "pin", "--db", env->db, "--operator", "admin", "--card",
-			       replacement, "--old", "4321", "--new", "8765");
-		g_autoptr (Run) pin_bad = ADMIN ("card", "pin", "--db", env->db, "--operator",
-						 "admin", "--card", replacement, "--new", "12ab");
-		g_autoptr (Run) none = ADMIN ("card", "pin", "--db", env->db, "--operator", "admin",
-					      "--card", replacement);
-		g_autoptr (Run) show =
-			ADMIN ("member", "show", "--db", env->db, "--card", replacement, "--json");
+		g_autoptr (HyTestRun) pw_reset =
+			HY_TEST_ADMIN ("card", "passwd", "--db", env->db, "--operator", "admin",
+				       "--card", replacement, "--new", "secret-1");
+		g_autoptr (HyTestRun) pw_change = HY_TEST_ADMIN_ENV (
+			pw_env, "card", "passwd", "--db", env->db, "--operator", "admin", "--card",
+			replacement, "--old", "secret-1", "--json");
+		g_autoptr (HyTestRun) pw_wrong = HY_TEST_ADMIN (
+			"card", "passwd", "--db", env->db, "--operator", "admin", "--card",
+			replacement, "--old", "secret-1", "--new", "secret-3");
+		g_autoptr (HyTestRun) pin_set =
+			HY_TEST_ADMIN_ENV (pin_env, "card", "pin", "--db", env->db, "--operator",
+					   "admin", "--card", replacement);
+		g_autoptr (HyTestRun) pin_change =
+			HY_TEST_ADMIN ("card", "pin", "--db", env->db, "--operator", "admin",
+				       "--card", replacement, "--old", "4321", "--new", "8765");
+		g_autoptr (HyTestRun) pin_bad =
+			HY_TEST_ADMIN ("card", "pin", "--db", env->db, "--operator", "admin",
+				       "--card", replacement, "--new", "12ab");
+		g_autoptr (HyTestRun) none =
+			HY_TEST_ADMIN ("card", "pin", "--db", env->db, "--operator", "admin",
+				       "--card", replacement);
+		g_autoptr (HyTestRun) show = HY_TEST_ADMIN ("member", "show", "--db", env->db,
+							    "--card", replacement, "--json");
 		JsonObject *c;
-		assert_status (pw_reset, 0);
-		assert_status (pw_change, 0);
-		g_assert_true (
-			json_object_get_boolean_member (run_object (pw_change), "password_set"));
-		assert_status (pw_wrong, 2);
-		assert_status (pin_set, 0);
-		assert_status (pin_change, 0);
-		assert_status (pin_bad, 2);
-		assert_status (none, 2);
-		assert_error_line (none, "HUIYUAN_CARD_PIN");
+		hy_test_assert_status (pw_reset, 0);
+		hy_test_assert_status (pw_change, 0);
+		g_assert_true (json_object_get_boolean_member (hy_test_run_object (pw_change),
+							       "password_set"));
+		hy_test_assert_status (pw_wrong, 2);
+		hy_test_assert_status (pin_set, 0);
+		hy_test_assert_status (pin_change, 0);
+		hy_test_assert_status (pin_bad, 2);
+		hy_test_assert_status (none, 2);
+		hy_test_assert_error_line (none, "HUIYUAN_CARD_PIN");
 		g_assert_null (strstr (pin_change->out, "8765"));
-		assert_status (show, 0);
-		c = card_of (run_object (show), replacement);
+		hy_test_assert_status (show, 0);
+		c = card_of (hy_test_run_object (show), replacement);
 		g_assert_true (json_object_get_boolean_member (c, "has_password"));
 		g_assert_true (json_object_get_boolean_member (c, "has_pin"));
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("card", "recycle", "--db", env->db, "--operator",
-					     "admin", "--card", replacement, "--json");
-		g_autoptr (Run) text = NULL;
-		g_autoptr (Run) again = NULL;
-		assert_status (run, 0);
-		g_assert_cmpint (json_object_get_int_member (run_object (run), "refunded"), ==,
-				 1000);
-		g_assert_cmpstr (json_object_get_string_member (run_object (run), "status"), ==,
-				 "retired");
-		again = ADMIN ("card", "recycle", "--db", env->db, "--operator", "admin", "--card",
-			       replacement);
-		assert_status (again, 2);
-		text = ADMIN ("card", "recycle", "--db", env->db, "--operator", "admin", "--card",
-			      third);
-		assert_status (text, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("card", "recycle", "--db", env->db, "--operator", "admin",
+				       "--card", replacement, "--json");
+		g_autoptr (HyTestRun) text = NULL;
+		g_autoptr (HyTestRun) again = NULL;
+		hy_test_assert_status (run, 0);
+		g_assert_cmpint (json_object_get_int_member (hy_test_run_object (run), "refunded"),
+				 ==, 1000);
+		g_assert_cmpstr (json_object_get_string_member (hy_test_run_object (run), "status"),
+				 ==, "retired");
+		again = HY_TEST_ADMIN ("card", "recycle", "--db", env->db, "--operator", "admin",
+				       "--card", replacement);
+		hy_test_assert_status (again, 2);
+		text = HY_TEST_ADMIN ("card", "recycle", "--db", env->db, "--operator", "admin",
+				      "--card", third);
+		hy_test_assert_status (text, 0);
 		g_assert_nonnull (strstr (text->out, "0 fen"));
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("verify", "--db", env->db);
+		hy_test_assert_status (run, 0);
 	}
 }
 
@@ -1050,23 +927,24 @@ test_admin_cards (void)
 static void
 test_admin_verify (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
 	g_autofree gchar *entry = NULL;
 	g_autofree gchar *sql = NULL;
 
 	for (guint i = 0; i < 3; i++) {
-		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", card, "--amount", "1000");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "1000");
+		hy_test_assert_status (run, 0);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
-		g_autoptr (Run) json = ADMIN ("verify", "--db", env->db, "--json");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("verify", "--db", env->db);
+		g_autoptr (HyTestRun) json = HY_TEST_ADMIN ("verify", "--db", env->db, "--json");
+		hy_test_assert_status (run, 0);
 		g_assert_cmpstr (run->out, ==, "ok\n");
-		assert_status (json, 0);
-		g_assert_true (json_object_get_boolean_member (run_object (json), "ok"));
+		hy_test_assert_status (json, 0);
+		g_assert_true (json_object_get_boolean_member (hy_test_run_object (json), "ok"));
 	}
 
 	/* tamper: drop the insert-only trigger and edit an account entry */
@@ -1077,18 +955,18 @@ test_admin_verify (void)
 			       entry);
 	db_exec (env, sql);
 	{
-		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
-		g_autoptr (Run) json = ADMIN ("verify", "--db", env->db, "--json");
-		assert_status (run, 1);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("verify", "--db", env->db);
+		g_autoptr (HyTestRun) json = HY_TEST_ADMIN ("verify", "--db", env->db, "--json");
+		hy_test_assert_status (run, 1);
 		if (strstr (run->out, entry) == NULL)
 			g_error ("the altered row %s is not named: %s", entry, run->out);
 		/* one line per problem */
 		g_assert_cmpuint (g_strv_length (g_strsplit (run->out, "\n", -1)) - 1, >=, 1);
-		assert_error_line (run, "problem");
-		assert_status (json, 1);
-		g_assert_false (json_object_get_boolean_member (run_object (json), "ok"));
+		hy_test_assert_error_line (run, "problem");
+		hy_test_assert_status (json, 1);
+		g_assert_false (json_object_get_boolean_member (hy_test_run_object (json), "ok"));
 		g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-					  run_object (json), "problems")),
+					  hy_test_run_object (json), "problems")),
 				  >=, 1);
 	}
 }
@@ -1096,98 +974,106 @@ test_admin_verify (void)
 static void
 test_admin_backup_restore (void)
 {
-	g_autoptr (Env) env = env_new (TRUE);
+	g_autoptr (HyTestEnv) env = env_new (TRUE);
 	g_autofree gchar *card = add_member (env, "张三", "13900000001");
-	g_autofree gchar *backup = env_file (env, "backup.db");
-	g_autofree gchar *garbage = env_file (env, "garbage.db");
+	g_autofree gchar *backup = hy_test_env_file (env, "backup.db");
+	g_autofree gchar *garbage = hy_test_env_file (env, "garbage.db");
 
 	{
-		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", card, "--amount", "1000");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "1000");
+		hy_test_assert_status (run, 0);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("backup", "--db", env->db, "--to", backup, "--json");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("backup", "--db", env->db, "--to", backup, "--json");
+		hy_test_assert_status (run, 0);
 		g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("recharge", "--db", env->db, "--operator", "admin",
-					     "--card", card, "--amount", "500");
-		g_autoptr (Run) more = ADMIN ("member", "add", "--db", env->db, "--operator",
-					      "admin", "--name", "李四", "--phone", "13900000002");
-		assert_status (run, 0);
-		assert_status (more, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("recharge", "--db", env->db, "--operator", "admin", "--card",
+				       card, "--amount", "500");
+		g_autoptr (HyTestRun) more =
+			HY_TEST_ADMIN ("member", "add", "--db", env->db, "--operator", "admin",
+				       "--name", "李四", "--phone", "13900000002");
+		hy_test_assert_status (run, 0);
+		hy_test_assert_status (more, 0);
 		g_assert_cmpint (card_money (env, card), ==, 1500);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("restore", "--db", env->db, "--from", backup);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("restore", "--db", env->db, "--from", backup);
+		hy_test_assert_status (run, 0);
 	}
 	g_assert_cmpint (card_money (env, card), ==, 1000);
-	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), ==, 1);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL), ==, 1);
 	{
-		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("verify", "--db", env->db);
+		hy_test_assert_status (run, 0);
 	}
 	{
 		/* a broken backup changes nothing */
-		g_autoptr (Run) run = NULL;
+		g_autoptr (HyTestRun) run = NULL;
 		g_assert_true (g_file_set_contents (garbage, "garbage", -1, NULL));
-		run = ADMIN ("restore", "--db", env->db, "--from", garbage);
-		assert_status (run, 2);
-		assert_error_line (run, NULL);
+		run = HY_TEST_ADMIN ("restore", "--db", env->db, "--from", garbage);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, NULL);
 		g_assert_cmpint (card_money (env, card), ==, 1000);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("backup", "--db", env->db);
-		assert_status (run, 2);
-		assert_error_line (run, "--to");
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("backup", "--db", env->db);
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_line (run, "--to");
 	}
 }
 
 static void
 test_admin_demo (void)
 {
-	g_autoptr (Env) env = env_new (FALSE);
+	g_autoptr (HyTestEnv) env = env_new (FALSE);
 	g_autofree gchar *phone = hy_demo_phone (0, 7);
 	const gchar *no_pw[] = {"HUIYUAN_PASSWORD", NULL};
 	{
-		g_autoptr (Run) run = ADMIN_ENV (no_pw, "demo", "--db", env->db, "--members", "20",
-						 "--seed", "7");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (no_pw, "demo", "--db", env->db,
+							       "--members", "20", "--seed", "7");
+		hy_test_assert_status (run, 0);
 		g_assert_nonnull (strstr (run->out, "huiyuan"));
 		g_assert_nonnull (strstr (run->out, "admin"));
 	}
-	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), >=, 20);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL), >=, 20);
 	{
-		g_autoptr (Run) run =
-			ADMIN ("member", "show", "--db", env->db, "--phone", phone, "--json");
-		assert_status (run, 0);
-		assert_member_shape (run_object (run));
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("member", "show", "--db", env->db,
+							   "--phone", phone, "--json");
+		hy_test_assert_status (run, 0);
+		assert_member_shape (hy_test_run_object (run));
 	}
 	{
 		/* the demo admin password signs in */
 		const gchar *demo_pw[] = {"HUIYUAN_PASSWORD=huiyuan", NULL};
-		g_autoptr (Run) run = ADMIN_ENV (demo_pw, "recharge", "--db", env->db, "--operator",
-						 "admin", "--card", phone, "--amount", "100");
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN_ENV (demo_pw, "recharge", "--db", env->db, "--operator",
+					   "admin", "--card", phone, "--amount", "100");
+		hy_test_assert_status (run, 0);
 	}
 	{
 		/* more members into the existing file */
-		g_autoptr (Run) run = ADMIN_ENV (no_pw, "demo", "--db", env->db, "--members", "5",
-						 "--seed", "8", "--json");
-		assert_status (run, 0);
-		g_assert_false (json_object_get_boolean_member (run_object (run), "created"));
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN_ENV (
+			no_pw, "demo", "--db", env->db, "--members", "5", "--seed", "8", "--json");
+		hy_test_assert_status (run, 0);
+		g_assert_false (
+			json_object_get_boolean_member (hy_test_run_object (run), "created"));
 	}
-	g_assert_cmpint (db_count (env, "SELECT count(*) FROM members", NULL), >=, 25);
+	g_assert_cmpint (hy_test_db_count (env->db, "SELECT count(*) FROM members", NULL), >=, 25);
 	{
-		g_autoptr (Run) run = ADMIN ("verify", "--db", env->db);
-		assert_status (run, 0);
+		g_autoptr (HyTestRun) run = HY_TEST_ADMIN ("verify", "--db", env->db);
+		hy_test_assert_status (run, 0);
 	}
 	{
-		g_autoptr (Run) run = ADMIN ("demo", "--db", env->db, "--members", "many");
-		assert_status (run, 2);
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("demo", "--db", env->db, "--members", "many");
+		hy_test_assert_status (run, 2);
 	}
 }
 
