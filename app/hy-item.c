@@ -10,6 +10,7 @@
 #include "hy-id.h"
 #include "hy-item.h"
 #include "hy-outbox.h"
+#include "hy-rules-store.h"
 
 static gboolean
 hy_item_validate (const gchar *code, const gchar *name, gint64 price, GError **error)
@@ -90,7 +91,8 @@ hy_item_add (HyDb *db,
 		}
 		return FALSE;
 	}
-	if (!hy_outbox_capture (db, "items", id, HY_CHANGE_INSERT, hlc, error))
+	if (!hy_outbox_capture (db, "items", id, HY_CHANGE_INSERT, hlc, error) ||
+	    !hy_rules_store_touch (db, error))
 		return FALSE;
 	json_object_set_string_member (detail, "code", code);
 	json_object_set_int_member (detail, "price", price);

@@ -8,6 +8,7 @@
 #include "hy-id.h"
 #include "hy-level.h"
 #include "hy-outbox.h"
+#include "hy-rules-store.h"
 
 /* Coefficients above 100× are surely a typo (10000 = 100%). */
 #define HY_LEVEL_MAX_BP 1000000
@@ -96,7 +97,8 @@ hy_level_add (HyDb *db,
 	sqlite3_bind_text (stmt, 7, hy_actor_get_store_id (actor), -1, SQLITE_TRANSIENT);
 	if (!hy_level_step_unique (db, stmt, _ ("level"), name, error))
 		return FALSE;
-	if (!hy_outbox_capture (db, "levels", id, HY_CHANGE_INSERT, hlc, error))
+	if (!hy_outbox_capture (db, "levels", id, HY_CHANGE_INSERT, hlc, error) ||
+	    !hy_rules_store_touch (db, error))
 		return FALSE;
 	json_object_set_string_member (detail, "name", name);
 	json_object_set_int_member (detail, "rank", rank);

@@ -106,8 +106,54 @@ hy_rules_store_document (HyDb *db, gint64 *version, GError **error)
 	return json_object_ref (json_node_get_object (root));
 }
 
+/* The rules built for one value of meta "rules_serial", kept on the database object. */
+typedef struct {
+	gchar *serial;
+	HyRules *rules;
+} HyRulesCache;
+
+static void
+hy_rules_cache_free (HyRulesCache *cache)
+{
+	g_free (cache->serial);
+	hy_rules_free (cache->rules);
+	g_free (cache);
+}
+
+gboolean
+hy_rules_store_touch (HyDb *db, GError **error)
+{
+	/* a fresh id, not a counter: a rolled-back change must never share its serial
+	 * with a later one */
+	g_autofree gchar *serial = hy_id_new ();
+	return hy_db_meta_set (db, "rules_serial", serial, error);
+}
+
+static HyRules *
+hy_rules_build (HyDb *db, GError **error);
+
 HyRules *
 hy_rules_load (HyDb *db, GError **error)
+{
+	g_autofree gchar *serial = hy_db_meta_get (db, "rules_serial");
+	HyRulesCache *cache = g_object_get_data (G_OBJECT (db), "hy-rules-cache");
+	HyRules *rules;
+
+	if (cache != NULL && g_strcmp0 (cache->serial, serial) == 0)
+		return hy_rules_ref (cache->rules);
+	rules = hy_rules_build (db, error);
+	if (rules == NULL)
+		return NULL;
+	cache = g_new0 (HyRulesCache, 1);
+	cache->serial = g_steal_pointer (&serial);
+	cache->rules = hy_rules_ref (rules);
+	g_object_set_data_full (G_OBJECT (db), "hy-rules-cache", cache,
+				(GDestroyNotify) hy_rules_cache_free);
+	return rules;
+}
+
+static HyRules *
+hy_rules_build (HyDb *db, GError **error)
 {
 	g_autoptr (JsonObject) doc = NULL;
 	g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
@@ -362,7 +408,8 @@ hy_rules_import (HyDb *db,
 	sqlite3_bind_text (stmt, 5, hy_actor_get_store_id (actor), -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
-	if (!hy_outbox_capture (db, "rules", id, HY_CHANGE_INSERT, hlc, error))
+	if (!hy_outbox_capture (db, "rules", id, HY_CHANGE_INSERT, hlc, error) ||
+	    !hy_rules_store_touch (db, error))
 		return FALSE;
 
 	/* what is now in force must itself load */

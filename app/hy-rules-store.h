@@ -22,9 +22,15 @@ hy_rules_import (HyDb *db,
 		 GError **error);
 
 /* The rules in force: every level and item from their tables, with the newest
- * document's categories, brands and stores. */
+ * document's categories, brands and stores. Built once per change and shared (a sale
+ * must not parse them again): every writer of levels, items or rules calls
+ * hy_rules_store_touch in its transaction. Free the result with hy_rules_free. */
 HyRules *
 hy_rules_load (HyDb *db, GError **error);
+
+/* Marks the rules in force as changed, inside the caller's transaction. */
+gboolean
+hy_rules_store_touch (HyDb *db, GError **error);
 
 /* The rules in force as a canonical document; importing it changes nothing. */
 gchar *

@@ -64,6 +64,7 @@ HyRules *
 hy_rules_new (void)
 {
 	HyRules *rules = g_new0 (HyRules, 1);
+	g_ref_count_init (&rules->ref_count);
 	rules->levels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
 					       (GDestroyNotify) hy_level_rule_free);
 	rules->level_order = g_ptr_array_new ();
@@ -76,9 +77,18 @@ hy_rules_new (void)
 	return rules;
 }
 
+HyRules *
+hy_rules_ref (HyRules *rules)
+{
+	g_ref_count_inc (&rules->ref_count);
+	return rules;
+}
+
 void
 hy_rules_free (HyRules *rules)
 {
+	if (!g_ref_count_dec (&rules->ref_count))
+		return;
 	g_ptr_array_unref (rules->level_order);
 	g_hash_table_unref (rules->levels);
 	g_hash_table_unref (rules->items);

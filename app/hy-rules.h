@@ -82,7 +82,9 @@ typedef struct {
 	GArray *order_bands; /* HyOrderBand */
 } HyStoreRules;
 
+/* Shared read-only once built: hy_rules_ref, and hy_rules_free drops a reference. */
 typedef struct {
+	grefcount ref_count;
 	GHashTable *levels;	/* name -> HyLevelRule */
 	GPtrArray *level_order; /* HyLevelRule, lowest first: the document's order */
 	GHashTable *items;	/* code -> HyItemRule */
@@ -93,6 +95,8 @@ typedef struct {
 
 HyRules *
 hy_rules_new (void);
+HyRules *
+hy_rules_ref (HyRules *rules);
 void
 hy_rules_free (HyRules *rules);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyRules, hy_rules_free)

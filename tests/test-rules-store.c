@@ -189,6 +189,40 @@ test_rules_none_yet (void)
 	g_assert_cmpint (s01->factor.points_bp, ==, 10000);
 }
 
+/* Built once per change: a second load shares the first; any change is seen at once. */
+static void
+test_rules_cache (void)
+{
+	g_autoptr (HyTestStore) store = store_with_catalogue ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyRules) first = hy_rules_load (store->db, &error);
+	g_autoptr (HyRules) again = hy_rules_load (store->db, &error);
+	g_autoptr (HyRules) with_item = NULL;
+	g_autoptr (HyRules) with_rules = NULL;
+
+	g_assert_no_error (error);
+	g_assert_true (first == again);
+	g_assert_true (hy_item_add (store->db, store->admin, "SOAP", "香皂", NULL, 500, NULL, NULL,
+				    NULL, &error));
+	with_item = hy_rules_load (store->db, &error);
+	g_assert_true (with_item != first);
+	g_assert_nonnull (g_hash_table_lookup (with_item->items, "SOAP"));
+	g_assert_null (g_hash_table_lookup (first->items, "SOAP"));
+	g_assert_true (hy_rules_import (store->db, store->admin, rules_json, -1, NULL, &error));
+	with_rules = hy_rules_load (store->db, &error);
+	g_assert_true (hy_rules_get_store (with_rules, "S01")->use_level_discount);
+	g_assert_false (hy_rules_get_store (with_item, "S01")->use_level_discount);
+
+	/* a refused import leaves the rules in force as they were */
+	g_assert_false (
+		hy_rules_import (store->db, store->admin, "{\"levels\": 1}", -1, NULL, &error));
+	g_clear_error (&error);
+	{
+		g_autoptr (HyRules) after = hy_rules_load (store->db, &error);
+		g_assert_true (after == with_rules);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -198,5 +232,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/huiyuan/rules-store/export-round-trip", test_rules_export_round_trip);
 	g_test_add_func ("/huiyuan/rules-store/import-refused", test_rules_import_refused);
 	g_test_add_func ("/huiyuan/rules-store/none-yet", test_rules_none_yet);
+	g_test_add_func ("/huiyuan/rules-store/cache", test_rules_cache);
 	return g_test_run ();
 }
