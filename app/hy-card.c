@@ -1123,6 +1123,54 @@ hy_card_set_pin (HyDb *db,
 	return hy_card_set_secret (db, actor, number, old_pin, new_pin, TRUE, error);
 }
 
+/* Remembers a wrong PIN in its own transaction, locking the PIN after too many. */
+static void
+hy_card_pin_failed (HyDb *db, const gchar *card_id)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyTxn) txn = hy_db_begin (db, &error);
+	g_autoptr (HyStmt) stmt = NULL;
+	if (txn == NULL)
+		return;
+	stmt = hy_db_prepare (
+		db,
+		"INSERT INTO pin_failures (card_id, failures) VALUES (?1, 1) "
+		"ON CONFLICT (card_id) DO UPDATE SET failures = failures + 1, "
+		"locked_until = CASE WHEN failures + 1 >= ?2 THEN ?3 ELSE locked_until END",
+		&error);
+	if (stmt == NULL)
+		return;
+	sqlite3_bind_text (stmt, 1, card_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int (stmt, 2, HY_CARD_PIN_ATTEMPTS);
+	sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000 + HY_CARD_PIN_LOCK_MS);
+	if (hy_db_step_done (db, stmt, &error))
+		hy_txn_commit (txn, &error);
+}
+
+static gboolean
+hy_card_pin_locked (HyDb *db, const HyCard *card, GError **error)
+{
+	g_autoptr (HyStmt) stmt = hy_db_prepare (
+		db, "SELECT locked_until FROM pin_failures WHERE card_id = ?", error);
+	gboolean has_row = FALSE;
+	gint64 now = g_get_real_time () / 1000, until;
+	if (stmt == NULL)
+		return TRUE;
+	sqlite3_bind_text (stmt, 1, card->id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return TRUE;
+	until = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+	if (until > now) {
+		g_autofree gchar *label = hy_card_label (card->number);
+		g_set_error (error, HY_ERROR, HY_ERROR_AUTH_FAILED,
+			     _ ("the spending PIN of %s is locked for %d more minutes after %d "
+				"wrong attempts"),
+			     label, (gint) ((until - now) / 60000) + 1, HY_CARD_PIN_ATTEMPTS);
+		return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 hy_card_check_pin (HyDb *db, const gchar *number, const gchar *pin, GError **error)
 {
@@ -1140,9 +1188,22 @@ hy_card_check_pin (HyDb *db, const gchar *number, const gchar *pin, GError **err
 			     label);
 		return FALSE;
 	}
+	if (hy_card_pin_locked (db, card, error))
+		return FALSE;
 	if (pin == NULL || !hy_password_verify (pin_hash, pin)) {
+		/* counted only outside a transaction: a caller's rollback would undo it */
+		if (!hy_db_in_transaction (db))
+			hy_card_pin_failed (db, card->id);
 		g_set_error (error, HY_ERROR, HY_ERROR_AUTH_FAILED, _ ("wrong PIN"));
 		return FALSE;
+	}
+	if (!hy_db_in_transaction (db)) {
+		g_autoptr (HyStmt) reset =
+			hy_db_prepare (db, "DELETE FROM pin_failures WHERE card_id = ?", NULL);
+		if (reset != NULL) {
+			sqlite3_bind_text (reset, 1, card->id, -1, SQLITE_TRANSIENT);
+			hy_db_step_done (db, reset, NULL);
+		}
 	}
 	return TRUE;
 }

@@ -111,6 +111,12 @@ hy_card_set_pin (HyDb *db,
 		 const gchar *old_pin,
 		 const gchar *new_pin,
 		 GError **error);
+/* After this many wrong PINs in a row the PIN is locked for a while. */
+#define HY_CARD_PIN_ATTEMPTS 5
+#define HY_CARD_PIN_LOCK_MS  (15 * 60 * 1000)
+
+/* Checks the spending PIN. Called outside a transaction it counts wrong attempts and
+ * refuses a locked PIN, so call it before a sale's transaction begins. */
 gboolean
 hy_card_check_pin (HyDb *db, const gchar *number, const gchar *pin, GError **error);
 

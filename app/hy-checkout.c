@@ -94,6 +94,16 @@ hy_checkout_sum_tenders (const HySaleRequest *request, gint64 due, HyTenderSum *
 	return TRUE;
 }
 
+static gboolean
+hy_checkout_uses_balance (const HySaleRequest *request)
+{
+	for (guint i = 0; i < request->n_tenders; i++) {
+		if (request->tenders[i].method == HY_TENDER_BALANCE)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* 抹零: round the total down to the jiao or the yuan. */
 static gint64
 hy_checkout_round (gint64 total, HyRounding rounding)
@@ -288,6 +298,15 @@ hy_checkout_sell (HyDb *db,
 	    !hy_actor_require (actor, HY_PERMISSION_SALE_ROUND, error))
 		return FALSE;
 
+	/* the spending PIN protects stored value whenever the card has one; checked
+	 * before the sale's transaction so that wrong attempts are counted */
+	if (request->card != NULL && hy_checkout_uses_balance (request)) {
+		g_autoptr (HyCard) payer = hy_card_lookup (db, request->card, error);
+		if (payer == NULL)
+			return FALSE;
+		if (payer->has_pin && !hy_card_check_pin (db, payer->number, request->pin, error))
+			return FALSE;
+	}
 	txn = hy_db_begin (db, error);
 	if (txn == NULL)
 		return FALSE;
@@ -322,9 +341,6 @@ hy_checkout_sell (HyDb *db,
 				     _ ("only a member card can pay from stored value"));
 			return FALSE;
 		}
-		/* the spending PIN protects stored value whenever the card has one */
-		if (card->has_pin && !hy_card_check_pin (db, card->number, request->pin, error))
-			return FALSE;
 		if (!hy_ledger_post (db, actor, card->id, HY_ACCOUNT_MONEY, "", -sum.balance,
 				     "sale", sale_id, NULL, error))
 			return FALSE;

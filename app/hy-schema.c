@@ -189,6 +189,10 @@ static const gchar *migration_v1 =
 	"CREATE TABLE outbox ("
 	"  seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  op TEXT NOT NULL, row_id TEXT NOT NULL, hlc INTEGER NOT NULL);"
+	/* wrong spending PINs per card at this store, and until when the PIN is locked */
+	"CREATE TABLE pin_failures ("
+	"  card_id TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE card_stock_cursor ("
 	"  stock_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);";
 

@@ -342,6 +342,43 @@ test_rounding_and_non_member (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (problems->len, ==, 0);
 }
 
+/* Five wrong PINs lock the PIN, even for the right one, until the lock runs out. */
+static void
+test_pin_lockout (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	const HyBasketLine lines[] = {{NULL, 0, 1000}};
+	const HyTender pay[] = {{HY_TENDER_BALANCE, 900, NULL}};
+	HySaleRequest req = {.card = f->card,
+			     .lines = lines,
+			     .n_lines = 1,
+			     .tenders = pay,
+			     .n_tenders = 1,
+			     .pin = "0000"};
+
+	for (guint i = 0; i < HY_CARD_PIN_ATTEMPTS; i++) {
+		g_assert_false (
+			hy_checkout_sell (f->store->db, f->store->admin, &req, NULL, NULL, &error));
+		g_assert_error (error, HY_ERROR, HY_ERROR_AUTH_FAILED);
+		g_assert_cmpstr (error->message, ==, "wrong PIN");
+		g_clear_error (&error);
+	}
+	req.pin = PIN;
+	g_assert_false (hy_checkout_sell (f->store->db, f->store->admin, &req, NULL, NULL, &error));
+	g_assert_error (error, HY_ERROR, HY_ERROR_AUTH_FAILED);
+	g_assert_nonnull (strstr (error->message, "locked"));
+	g_clear_error (&error);
+	g_assert_cmpint (balance (f, HY_ACCOUNT_MONEY), ==, 10000);
+
+	/* the lock runs out: the right PIN pays, and the count starts again */
+	hy_test_store_raw_sql (f->store, "UPDATE pin_failures SET locked_until = 0");
+	g_assert_true (hy_checkout_sell (f->store->db, f->store->admin, &req, NULL, NULL, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (balance (f, HY_ACCOUNT_MONEY), ==, 9100);
+	g_assert_cmpint (hy_test_store_count (f->store, "SELECT count(*) FROM pin_failures"), ==,
+			 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -351,5 +388,6 @@ main (int argc, char **argv)
 	ADD ("/huiyuan/checkout/product-sale-split-tender", test_product_sale_split_tender);
 	ADD ("/huiyuan/checkout/refused-changes-nothing", test_refused_changes_nothing);
 	ADD ("/huiyuan/checkout/rounding-and-non-member", test_rounding_and_non_member);
+	ADD ("/huiyuan/checkout/pin-lockout", test_pin_lockout);
 	return g_test_run ();
 }
