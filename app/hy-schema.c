@@ -113,7 +113,6 @@ static const gchar *migration_v1 =
 	"  origin_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
 	"  WITHOUT ROWID;"
 	"CREATE INDEX account_entries_card ON account_entries (card_id, account, item);"
-	"CREATE INDEX account_entries_op ON account_entries (op_id);"
 	"CREATE TABLE audit ("
 	"  id TEXT PRIMARY KEY, at INTEGER NOT NULL,"
 	"  operator_id TEXT NOT NULL, terminal_id TEXT NOT NULL,"
