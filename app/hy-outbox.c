@@ -15,6 +15,8 @@ static const struct {
 	{"payments",		HY_TABLE_KIND_LEDGER},
 	{"refunds",		HY_TABLE_KIND_LEDGER},
 	{"refund_lines",	HY_TABLE_KIND_LEDGER},
+	{"count_lots",		HY_TABLE_KIND_LEDGER},
+	{"count_uses",		HY_TABLE_KIND_LEDGER},
 	{"stores",		HY_TABLE_KIND_HQ_OWNED},
 	{"terminals",		HY_TABLE_KIND_HQ_OWNED},
 	{"roles",		HY_TABLE_KIND_HQ_OWNED},

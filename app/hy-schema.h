@@ -9,7 +9,7 @@ G_BEGIN_DECLS
  *  1  stores, terminals, roles, operators, levels, card kinds, card stock, items, rules,
  *     custom
  *     fields, members, cards, account entries and balances, sales, sale lines,
- *     payments, refunds, audit, outbox
+ *     payments, refunds, count lots and uses, audit, outbox
  */
 #define HY_SCHEMA_LATEST 1
 
