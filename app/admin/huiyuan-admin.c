@@ -21,6 +21,7 @@ static const HyAdminCommand hy_admin_commands[] = {
 	{"recharge", N_ ("Add stored value to a card"), hy_admin_cmd_recharge, NULL},
 	{"withdraw", N_ ("Take stored value out of a card (refund)"), hy_admin_cmd_withdraw, NULL},
 	{"points", N_ ("Adjust points"), NULL, hy_admin_points_commands},
+	{"count", N_ ("Add, use and list count-card uses"), NULL, hy_admin_count_commands},
 	{"rules", N_ ("Import and export the points and discount rules"), NULL,
 	 hy_admin_rules_commands},
 	{"price", N_ ("Price a basket for a member with the rules in force (dry run)"),

@@ -142,6 +142,7 @@ extern const HyAdminCommand hy_admin_member_commands[];
 extern const HyAdminCommand hy_admin_field_commands[]; /* hy-admin-field.c */
 extern const HyAdminCommand hy_admin_card_commands[];
 extern const HyAdminCommand hy_admin_points_commands[];
+extern const HyAdminCommand hy_admin_count_commands[]; /* hy-admin-count.c */
 extern const HyAdminCommand hy_admin_rules_commands[]; /* hy-admin-rules.c */
 
 gint
