@@ -47,9 +47,8 @@ hy_admin_count_print (HyDb *db, const gchar *card, const gchar *op_id, gboolean 
 		g_print (_ ("No uses left on this card.\n"));
 	for (guint i = 0; i < lots->len; i++) {
 		const HyCountLot *lot = g_ptr_array_index (lots, i);
-		g_print (_ ("%s: %" PRId64 " of %" PRId64 " left, %s\n"),
-			 lot->item, lot->remaining, lot->qty,
-			 lot->expires_on != NULL ? lot->expires_on : _ ("never expires"));
+		g_print (_ ("%s: %" PRId64 " of %" PRId64 " left, %s\n"), lot->item, lot->remaining,
+			 lot->qty, lot->expires_on != NULL ? lot->expires_on : _ ("never expires"));
 	}
 	return HY_ADMIN_EXIT_OK;
 }
