@@ -349,6 +349,48 @@ hy_admin_append_padded (GString *out, const gchar *text, gint width)
 		g_string_append_c (out, ' ');
 }
 
+void
+hy_admin_append_right (GString *out, const gchar *text, gint width)
+{
+	for (gint i = hy_admin_text_width (text); i < width; i++)
+		g_string_append_c (out, ' ');
+	g_string_append (out, text);
+}
+
+void
+hy_admin_append_table (GString *out,
+		       const gchar *const *headers,
+		       const HyAdminAlign *align,
+		       guint n_cols,
+		       GPtrArray *rows)
+{
+	g_autofree gint *widths = g_new0 (gint, n_cols);
+	for (guint c = 0; c < n_cols; c++) {
+		widths[c] = hy_admin_text_width (headers[c]);
+		for (guint i = 0; i < rows->len; i++) {
+			const gchar *const *row = g_ptr_array_index (rows, i);
+			widths[c] = MAX (widths[c], hy_admin_text_width (row[c]));
+		}
+	}
+	for (guint i = 0; i <= rows->len; i++) {
+		const gchar *const *row =
+			i == 0 ? headers : (const gchar *const *) g_ptr_array_index (rows, i - 1);
+		for (guint c = 0; c < n_cols; c++) {
+			if (c > 0)
+				g_string_append (out, "  ");
+			if (align[c] == HY_ADMIN_ALIGN_RIGHT)
+				hy_admin_append_right (out, row[c], widths[c]);
+			else if (align[c] == HY_ADMIN_ALIGN_LEFT)
+				hy_admin_append_padded (out, row[c], widths[c]);
+			else
+				g_string_append (out, row[c]);
+		}
+		while (out->len > 0 && out->str[out->len - 1] == ' ')
+			g_string_truncate (out, out->len - 1);
+		g_string_append_c (out, '\n');
+	}
+}
+
 static void
 hy_admin_print_group_help (const HyAdminCommand *group,
 			   const gchar *prefix,

@@ -113,6 +113,23 @@ gint
 hy_admin_text_width (const gchar *text);
 void
 hy_admin_append_padded (GString *out, const gchar *text, gint width);
+void
+hy_admin_append_right (GString *out, const gchar *text, gint width);
+
+typedef enum {
+	HY_ADMIN_ALIGN_LEFT,
+	HY_ADMIN_ALIGN_RIGHT,
+	HY_ADMIN_ALIGN_FREE, /* a last column of free text, not padded */
+} HyAdminAlign;
+
+/* A table: the header row, then `rows` (each a gchar *[n_cols]), columns two spaces
+ * apart and as wide as their widest cell in terminal columns; no trailing blanks. */
+void
+hy_admin_append_table (GString *out,
+		       const gchar *const *headers,
+		       const HyAdminAlign *align,
+		       guint n_cols,
+		       GPtrArray *rows);
 
 /* A card and a member as JSON, the shape `member find --json` prints (defined in
  * hy-admin-member.c): balances per card, and the member's totals over cards that are

@@ -51,14 +51,6 @@ hy_admin_refund_int (JsonObject *object, const gchar *name)
 	return json_node_get_int (node);
 }
 
-static void
-hy_admin_refund_append_right (GString *out, const gchar *text, gint width)
-{
-	for (gint i = hy_admin_text_width (text); i < width; i++)
-		g_string_append_c (out, ' ');
-	g_string_append (out, text);
-}
-
 enum {
 	HY_ADMIN_REFUND_LINE,
 	HY_ADMIN_REFUND_QTY,
@@ -74,7 +66,9 @@ hy_admin_refund_lines (GString *out, JsonArray *lines)
 	const gchar *headers[HY_ADMIN_REFUND_N_COLS] = {_ ("Line"), _ ("Qty"), _ ("Amount ¥"),
 							_ ("Points")};
 	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-	gint widths[HY_ADMIN_REFUND_N_COLS] = {0};
+	const HyAdminAlign align[HY_ADMIN_REFUND_N_COLS] = {
+		HY_ADMIN_ALIGN_RIGHT, HY_ADMIN_ALIGN_RIGHT, HY_ADMIN_ALIGN_RIGHT,
+		HY_ADMIN_ALIGN_RIGHT};
 	guint n = lines != NULL ? json_array_get_length (lines) : 0;
 
 	for (guint i = 0; i < n; i++) {
@@ -90,23 +84,7 @@ hy_admin_refund_lines (GString *out, JsonArray *lines)
 			hy_admin_format_hundredths (hy_admin_refund_int (line, "points"));
 		g_ptr_array_add (rows, row);
 	}
-	for (guint c = 0; c < HY_ADMIN_REFUND_N_COLS; c++) {
-		widths[c] = hy_admin_text_width (headers[c]);
-		for (guint i = 0; i < rows->len; i++) {
-			gchar **row = g_ptr_array_index (rows, i);
-			widths[c] = MAX (widths[c], hy_admin_text_width (row[c]));
-		}
-	}
-	for (guint i = 0; i <= rows->len; i++) {
-		const gchar *const *row =
-			i == 0 ? headers : (const gchar *const *) g_ptr_array_index (rows, i - 1);
-		for (guint c = 0; c < HY_ADMIN_REFUND_N_COLS; c++) {
-			if (c > 0)
-				g_string_append (out, "  ");
-			hy_admin_refund_append_right (out, row[c], widths[c]);
-		}
-		g_string_append_c (out, '\n');
-	}
+	hy_admin_append_table (out, headers, align, HY_ADMIN_REFUND_N_COLS, rows);
 }
 
 #define HY_ADMIN_REFUND_LABEL_WIDTH 18

@@ -238,14 +238,6 @@ hy_admin_line_why (const HyPricedLine *line)
 	return g_strjoinv (", ", (gchar **) parts->pdata);
 }
 
-static void
-hy_admin_append_right (GString *out, const gchar *text, gint width)
-{
-	for (gint i = hy_admin_text_width (text); i < width; i++)
-		g_string_append_c (out, ' ');
-	g_string_append (out, text);
-}
-
 enum {
 	HY_ADMIN_COL_ITEM,
 	HY_ADMIN_COL_QTY,
@@ -266,7 +258,10 @@ hy_admin_print_basket_text (const HyPricedBasket *basket)
 	};
 	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 	g_autoptr (GString) out = g_string_new (NULL);
-	gint widths[HY_ADMIN_N_COLS] = {0};
+	const HyAdminAlign align[HY_ADMIN_N_COLS] = {HY_ADMIN_ALIGN_LEFT,  HY_ADMIN_ALIGN_RIGHT,
+						     HY_ADMIN_ALIGN_RIGHT, HY_ADMIN_ALIGN_RIGHT,
+						     HY_ADMIN_ALIGN_RIGHT, HY_ADMIN_ALIGN_RIGHT,
+						     HY_ADMIN_ALIGN_FREE};
 	g_autofree gchar *subtotal = hy_admin_format_hundredths (basket->subtotal);
 	g_autofree gchar *discount = hy_admin_format_hundredths (basket->discount);
 	g_autofree gchar *total = hy_admin_format_hundredths (basket->total);
@@ -285,31 +280,7 @@ hy_admin_print_basket_text (const HyPricedBasket *basket)
 		row[HY_ADMIN_COL_WHY] = hy_admin_line_why (line);
 		g_ptr_array_add (rows, row);
 	}
-	for (guint c = 0; c < HY_ADMIN_N_COLS; c++) {
-		widths[c] = hy_admin_text_width (headers[c]);
-		for (guint i = 0; i < rows->len; i++) {
-			gchar **row = g_ptr_array_index (rows, i);
-			widths[c] = MAX (widths[c], hy_admin_text_width (row[c]));
-		}
-	}
-	for (guint i = 0; i <= rows->len; i++) {
-		const gchar *const *row =
-			i == 0 ? headers : (const gchar *const *) g_ptr_array_index (rows, i - 1);
-		for (guint c = 0; c < HY_ADMIN_N_COLS; c++) {
-			if (c > 0)
-				g_string_append (out, "  ");
-			if (c == HY_ADMIN_COL_ITEM)
-				hy_admin_append_padded (out, row[c], widths[c]);
-			else if (c == HY_ADMIN_COL_WHY)
-				g_string_append (out, row[c]);
-			else
-				hy_admin_append_right (out, row[c], widths[c]);
-		}
-		/* the last column is not padded: no trailing blanks */
-		while (out->len > 0 && out->str[out->len - 1] == ' ')
-			g_string_truncate (out, out->len - 1);
-		g_string_append_c (out, '\n');
-	}
+	hy_admin_append_table (out, headers, align, HY_ADMIN_N_COLS, rows);
 	g_string_append_c (out, '\n');
 	g_string_append_printf (out, _ ("Subtotal: ¥%s\n"), subtotal);
 	g_string_append_printf (out, _ ("Discount: ¥%s\n"), discount);

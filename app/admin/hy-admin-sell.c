@@ -183,14 +183,6 @@ hy_admin_receipt_text (JsonObject *object, const gchar *name)
 	return NULL;
 }
 
-static void
-hy_admin_receipt_append_right (GString *out, const gchar *text, gint width)
-{
-	for (gint i = hy_admin_text_width (text); i < width; i++)
-		g_string_append_c (out, ' ');
-	g_string_append (out, text);
-}
-
 /* "Label:     value" with the values of a block aligned; nothing for an empty value. */
 #define HY_ADMIN_RECEIPT_LABEL_WIDTH 12
 
@@ -234,7 +226,9 @@ hy_admin_receipt_lines (GString *out, JsonArray *lines)
 	const gchar *headers[HY_ADMIN_RECEIPT_N_COLS] = {_ ("Item"), _ ("Qty"), _ ("Amount ¥"),
 							 _ ("Points")};
 	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-	gint widths[HY_ADMIN_RECEIPT_N_COLS] = {0};
+	const HyAdminAlign align[HY_ADMIN_RECEIPT_N_COLS] = {
+		HY_ADMIN_ALIGN_LEFT, HY_ADMIN_ALIGN_RIGHT, HY_ADMIN_ALIGN_RIGHT,
+		HY_ADMIN_ALIGN_RIGHT};
 	guint n = lines != NULL ? json_array_get_length (lines) : 0;
 
 	for (guint i = 0; i < n; i++) {
@@ -250,26 +244,7 @@ hy_admin_receipt_lines (GString *out, JsonArray *lines)
 			hy_admin_format_hundredths (hy_admin_receipt_int (line, "points"));
 		g_ptr_array_add (rows, row);
 	}
-	for (guint c = 0; c < HY_ADMIN_RECEIPT_N_COLS; c++) {
-		widths[c] = hy_admin_text_width (headers[c]);
-		for (guint i = 0; i < rows->len; i++) {
-			gchar **row = g_ptr_array_index (rows, i);
-			widths[c] = MAX (widths[c], hy_admin_text_width (row[c]));
-		}
-	}
-	for (guint i = 0; i <= rows->len; i++) {
-		const gchar *const *row =
-			i == 0 ? headers : (const gchar *const *) g_ptr_array_index (rows, i - 1);
-		for (guint c = 0; c < HY_ADMIN_RECEIPT_N_COLS; c++) {
-			if (c > 0)
-				g_string_append (out, "  ");
-			if (c == HY_ADMIN_RECEIPT_ITEM)
-				hy_admin_append_padded (out, row[c], widths[c]);
-			else
-				hy_admin_receipt_append_right (out, row[c], widths[c]);
-		}
-		g_string_append_c (out, '\n');
-	}
+	hy_admin_append_table (out, headers, align, HY_ADMIN_RECEIPT_N_COLS, rows);
 }
 
 static void
