@@ -59,6 +59,27 @@ die (const gchar *what, GError *error)
 	exit (2);
 }
 
+/* Parses the options; without --db the store goes in a temporary directory `dir`. */
+static void
+bench_parse (GOptionContext *ctx,
+	     const GOptionEntry *entries,
+	     gint *argc,
+	     gchar ***argv,
+	     gchar **path,
+	     gchar **dir)
+{
+	g_autoptr (GError) error = NULL;
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	if (!g_option_context_parse (ctx, argc, argv, &error))
+		die ("options", error);
+	if (*path != NULL)
+		return;
+	*dir = g_dir_make_tmp ("huiyuan-bench-XXXXXX", &error);
+	if (*dir == NULL)
+		die ("temporary directory", error);
+	*path = g_build_filename (*dir, "bench.db", NULL);
+}
+
 /* Removes a database the benchmark made in its own temporary directory. */
 static void
 bench_remove_scratch (const gchar *dir, const gchar *path)
@@ -252,15 +273,7 @@ bench_lookup (gint argc, gchar **argv)
 		 TRUE},
 	};
 
-	g_option_context_add_main_entries (ctx, entries, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error))
-		die ("options", error);
-	if (path == NULL) {
-		dir = g_dir_make_tmp ("huiyuan-bench-XXXXXX", &error);
-		if (dir == NULL)
-			die ("temporary directory", error);
-		path = g_build_filename (dir, "bench.db", NULL);
-	}
+	bench_parse (ctx, entries, &argc, &argv, &path, &dir);
 	db = bench_store (path, (guint) members, (guint64) seed, &generate_s);
 
 	json_builder_begin_object (b);
@@ -335,15 +348,7 @@ bench_recharge (gint argc, gchar **argv)
 		{"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Create the store here", "PATH"},
 		{NULL}};
 
-	g_option_context_add_main_entries (ctx, entries, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error))
-		die ("options", error);
-	if (path == NULL) {
-		dir = g_dir_make_tmp ("huiyuan-bench-XXXXXX", &error);
-		if (dir == NULL)
-			die ("temporary directory", error);
-		path = g_build_filename (dir, "bench.db", NULL);
-	}
+	bench_parse (ctx, entries, &argc, &argv, &path, &dir);
 	db = bench_store (path, 200, 1, &generate_s);
 	admin = hy_actor_login (db, "admin", BENCH_PASSWORD, &error);
 	if (admin == NULL)
@@ -467,15 +472,7 @@ bench_checkout (gint argc, gchar **argv)
 		{"db", 0, 0, G_OPTION_ARG_FILENAME, &path, "Reuse or create this database", "PATH"},
 		{NULL}};
 
-	g_option_context_add_main_entries (ctx, entries, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error))
-		die ("options", error);
-	if (path == NULL) {
-		dir = g_dir_make_tmp ("huiyuan-bench-XXXXXX", &error);
-		if (dir == NULL)
-			die ("temporary directory", error);
-		path = g_build_filename (dir, "bench.db", NULL);
-	}
+	bench_parse (ctx, entries, &argc, &argv, &path, &dir);
 	db = bench_store (path, (guint) members, 1, &generate_s);
 	admin = hy_actor_login (db, "admin", BENCH_PASSWORD, &error);
 	if (admin == NULL)
