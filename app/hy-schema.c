@@ -213,12 +213,27 @@ static const gchar *migration_v1 =
 	"CREATE TABLE card_stock_cursor ("
 	"  stock_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);";
 
+/* v2: loyalty: recharge bonus rules and instalments, points batches, gifts */
+static const gchar *migration_v2 = "-- loyalty (in progress)\n";
+
+/* v3: business modes: time-card sessions, direct deductions, count packages */
+static const gchar *migration_v3 = "-- business modes (in progress)\n";
+
+/* v4: replication: relay cursors, enrolment, terminals' credentials */
+static const gchar *migration_v4 = "-- replication (in progress)\n";
+
 const gchar *
 hy_schema_migration (gint version)
 {
 	switch (version) {
 	case 1:
 		return migration_v1;
+	case 2:
+		return migration_v2;
+	case 3:
+		return migration_v3;
+	case 4:
+		return migration_v4;
 	default:
 		return NULL;
 	}
