@@ -3,6 +3,17 @@
 #include "hy-chain.h"
 #include "hy-error.h"
 
+/* Writes the decimal digits of `n` backwards ending at `end`; returns the first. */
+static gchar *
+hy_chain_format_length (gsize n, gchar *end)
+{
+	do {
+		*--end = (gchar) ('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	return end;
+}
+
 gchar *
 hy_chain_canonical (const gchar *const *fields, guint n_fields)
 {
@@ -10,13 +21,15 @@ hy_chain_canonical (const gchar *const *fields, guint n_fields)
 	g_autoptr (GString) str = g_string_sized_new (256);
 	for (guint i = 0; i < n_fields; i++) {
 		gchar len[24];
+		gchar *digits;
 		gsize n;
 		if (fields[i] == NULL) {
 			g_string_append_len (str, "-;", 2);
 			continue;
 		}
 		n = strlen (fields[i]);
-		g_string_append_len (str, len, g_snprintf (len, sizeof len, "%zu", n));
+		digits = hy_chain_format_length (n, len + sizeof len);
+		g_string_append_len (str, digits, len + sizeof len - digits);
 		g_string_append_c (str, ':');
 		g_string_append_len (str, fields[i], (gssize) n);
 		g_string_append_c (str, ';');
@@ -86,5 +99,9 @@ gboolean
 hy_chain_advance (HyDb *db, const gchar *table, gint64 seq, const gchar *hash, GError **error)
 {
 	g_autofree gchar *head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", seq, hash);
-	return hy_db_meta_set (db, hy_chain_head_key (table), head, error);
+	/* appends happen in transactions: the head is written once, at COMMIT */
+	if (!hy_db_in_transaction (db))
+		return hy_db_meta_set (db, hy_chain_head_key (table), head, error);
+	hy_db_meta_set_at_commit (db, hy_chain_head_key (table), head);
+	return TRUE;
 }

@@ -15,12 +15,20 @@ struct _HyDb {
 	GHashTable *stmts; /* SQL text -> sqlite3_stmt, finalized with the object */
 	guint txn_depth;
 	guint savepoint_serial;
+	/* meta values read or written in transactions, valid while no other connection
+	 * commits (PRAGMA data_version); keys in meta_dirty are written at COMMIT */
+	GHashTable *meta_cache;
+	GHashTable *meta_dirty;
+	gint64 data_version;
 };
 
 struct _HyTxn {
 	HyDb *db;
 	gchar *savepoint; /* NULL for the outermost transaction */
 	gboolean done;
+	/* the meta cache as the savepoint found it, restored when it rolls back */
+	GHashTable *meta_cache_saved;
+	GHashTable *meta_dirty_saved;
 };
 
 G_DEFINE_TYPE (HyDb, hy_db, G_TYPE_OBJECT)
@@ -40,10 +48,20 @@ hy_db_set_error (HyDb *self, GError **error, const gchar *what)
 	return FALSE;
 }
 
+static void
+hy_db_meta_forget (HyDb *self)
+{
+	g_hash_table_remove_all (self->meta_cache);
+	g_hash_table_remove_all (self->meta_dirty);
+}
+
 gboolean
 hy_db_exec (HyDb *self, const gchar *sql, GError **error)
 {
 	gchar *msg = NULL;
+	/* ad-hoc SQL may write meta behind the cache's back */
+	if (self->txn_depth == 0)
+		hy_db_meta_forget (self);
 	if (sqlite3_exec (self->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "SQL failed: %s", msg);
 		sqlite3_free (msg);
@@ -125,12 +143,62 @@ hy_stmt_dup_text (HyStmt *stmt, gint column)
 	return g_strdup (hy_stmt_text (stmt, column));
 }
 
+static GHashTable *
+hy_db_meta_cache_new (void)
+{
+	return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static GHashTable *
+hy_db_meta_dirty_new (void)
+{
+	return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static GHashTable *
+hy_db_meta_copy (GHashTable *table, gboolean is_set)
+{
+	GHashTable *copy = is_set ? hy_db_meta_dirty_new () : hy_db_meta_cache_new ();
+	GHashTableIter iter;
+	gpointer key, value;
+	g_hash_table_iter_init (&iter, table);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		if (is_set)
+			g_hash_table_add (copy, g_strdup (key));
+		else
+			g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+	}
+	return copy;
+}
+
+/* Drops the meta cache when another connection has committed since we last looked. */
+static gboolean
+hy_db_meta_validate (HyDb *self, GError **error)
+{
+	gboolean has_row = FALSE;
+	gint64 version;
+	g_autoptr (HyStmt) stmt = hy_db_prepare (self, "PRAGMA data_version", error);
+	if (stmt == NULL || !hy_db_step_row (self, stmt, &has_row, error))
+		return FALSE;
+	version = has_row ? sqlite3_column_int64 (stmt, 0) : -1;
+	if (version != self->data_version) {
+		hy_db_meta_forget (self);
+		self->data_version = version;
+	}
+	return TRUE;
+}
+
 static HyTxn *
 hy_db_begin_full (HyDb *self, const gchar *begin_sql, GError **error)
 {
 	HyTxn *txn = g_new0 (HyTxn, 1);
 	if (self->txn_depth == 0) {
 		if (!hy_db_exec_cached (self, begin_sql, error)) {
+			g_free (txn);
+			return NULL;
+		}
+		if (!hy_db_meta_validate (self, error)) {
+			sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
 			g_free (txn);
 			return NULL;
 		}
@@ -143,6 +211,8 @@ hy_db_begin_full (HyDb *self, const gchar *begin_sql, GError **error)
 			g_free (txn);
 			return NULL;
 		}
+		txn->meta_cache_saved = hy_db_meta_copy (self->meta_cache, FALSE);
+		txn->meta_dirty_saved = hy_db_meta_copy (self->meta_dirty, TRUE);
 	}
 	self->txn_depth++;
 	txn->db = g_object_ref (self);
@@ -164,6 +234,24 @@ hy_db_begin_read (HyDb *self, GError **error)
 	return hy_db_begin_full (self, "BEGIN", error);
 }
 
+static gboolean
+hy_db_meta_write (HyDb *self, const gchar *key, const gchar *value, GError **error);
+
+static gboolean
+hy_db_meta_flush (HyDb *self, GError **error)
+{
+	GHashTableIter iter;
+	gpointer key;
+	g_hash_table_iter_init (&iter, self->meta_dirty);
+	while (g_hash_table_iter_next (&iter, &key, NULL)) {
+		if (!hy_db_meta_write (self, key, g_hash_table_lookup (self->meta_cache, key),
+				       error))
+			return FALSE;
+	}
+	g_hash_table_remove_all (self->meta_dirty);
+	return TRUE;
+}
+
 gboolean
 hy_txn_commit (HyTxn *txn, GError **error)
 {
@@ -173,7 +261,8 @@ hy_txn_commit (HyTxn *txn, GError **error)
 		sql = g_strdup_printf ("RELEASE %s", txn->savepoint);
 		if (!hy_db_exec (txn->db, sql, error))
 			return FALSE;
-	} else if (!hy_db_exec_cached (txn->db, "COMMIT", error)) {
+	} else if (!hy_db_meta_flush (txn->db, error) ||
+		   !hy_db_exec_cached (txn->db, "COMMIT", error)) {
 		return FALSE;
 	}
 	txn->done = TRUE;
@@ -189,11 +278,18 @@ hy_txn_free (HyTxn *txn)
 			g_autofree gchar *sql = g_strdup_printf ("ROLLBACK TO %s; RELEASE %s",
 								 txn->savepoint, txn->savepoint);
 			sqlite3_exec (txn->db->handle, sql, NULL, NULL, NULL);
+			g_hash_table_unref (txn->db->meta_cache);
+			g_hash_table_unref (txn->db->meta_dirty);
+			txn->db->meta_cache = g_steal_pointer (&txn->meta_cache_saved);
+			txn->db->meta_dirty = g_steal_pointer (&txn->meta_dirty_saved);
 		} else {
 			sqlite3_exec (txn->db->handle, "ROLLBACK", NULL, NULL, NULL);
+			hy_db_meta_forget (txn->db);
 		}
 		txn->db->txn_depth--;
 	}
+	g_clear_pointer (&txn->meta_cache_saved, g_hash_table_unref);
+	g_clear_pointer (&txn->meta_dirty_saved, g_hash_table_unref);
 	g_object_unref (txn->db);
 	g_free (txn->savepoint);
 	g_free (txn);
@@ -209,18 +305,56 @@ gchar *
 hy_db_meta_get (HyDb *self, const gchar *key)
 {
 	gboolean has_row = FALSE;
-	g_autoptr (HyStmt) stmt =
-		hy_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+	const gchar *cached = NULL;
+	g_autoptr (HyStmt) stmt = NULL;
+
+	/* outside a transaction nothing tells whether another connection wrote */
+	if (self->txn_depth > 0) {
+		cached = g_hash_table_lookup (self->meta_cache, key);
+		if (cached != NULL)
+			return g_strdup (cached);
+	}
+	stmt = hy_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_row (self, stmt, &has_row, NULL) || !has_row)
 		return NULL;
+	if (self->txn_depth > 0)
+		g_hash_table_insert (self->meta_cache, g_strdup (key), hy_stmt_dup_text (stmt, 0));
 	return hy_stmt_dup_text (stmt, 0);
 }
 
 gboolean
 hy_db_meta_set (HyDb *self, const gchar *key, const gchar *value, GError **error)
+{
+	if (!hy_db_meta_write (self, key, value, error))
+		return FALSE;
+	g_hash_table_remove (self->meta_dirty, key);
+	if (self->txn_depth > 0)
+		g_hash_table_insert (self->meta_cache, g_strdup (key), g_strdup (value));
+	else
+		g_hash_table_remove (self->meta_cache, key);
+	return TRUE;
+}
+
+void
+hy_db_meta_set_at_commit (HyDb *self, const gchar *key, const gchar *value)
+{
+	g_return_if_fail (self->txn_depth > 0);
+	g_hash_table_insert (self->meta_cache, g_strdup (key), g_strdup (value));
+	g_hash_table_add (self->meta_dirty, g_strdup (key));
+}
+
+void
+hy_db_memo_set (HyDb *self, const gchar *key, const gchar *value)
+{
+	g_return_if_fail (self->txn_depth > 0);
+	g_hash_table_insert (self->meta_cache, g_strdup (key), g_strdup (value));
+}
+
+static gboolean
+hy_db_meta_write (HyDb *self, const gchar *key, const gchar *value, GError **error)
 {
 	g_autoptr (HyStmt) stmt =
 		hy_db_prepare (self,
@@ -414,6 +548,8 @@ hy_db_finalize (GObject *object)
 {
 	HyDb *self = HY_DB (object);
 	g_hash_table_unref (self->stmts);
+	g_hash_table_unref (self->meta_cache);
+	g_hash_table_unref (self->meta_dirty);
 	if (self->handle != NULL)
 		sqlite3_close (self->handle);
 	g_free (self->path);
@@ -430,4 +566,7 @@ static void
 hy_db_init (HyDb *self)
 {
 	self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hy_db_stmt_finalize);
+	self->meta_cache = hy_db_meta_cache_new ();
+	self->meta_dirty = hy_db_meta_dirty_new ();
+	self->data_version = -1;
 }

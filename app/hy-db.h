@@ -66,6 +66,16 @@ gchar *
 hy_db_meta_get (HyDb *self, const gchar *key);
 gboolean
 hy_db_meta_set (HyDb *self, const gchar *key, const gchar *value, GError **error);
+/* Sets a meta value now for this transaction's readers and writes it just before the
+ * outermost COMMIT: for counters every write moves (clock, chain heads, outbox seq), so
+ * a transaction writes each once however many rows it appends. */
+void
+hy_db_meta_set_at_commit (HyDb *self, const gchar *key, const gchar *value);
+/* Remembers a value derived from the database (never written) for hy_db_meta_get, in
+ * the same cache: rolled back with the transaction, forgotten when another connection
+ * commits. Keys start with "memo:" so they never meet a stored one. */
+void
+hy_db_memo_set (HyDb *self, const gchar *key, const gchar *value);
 
 /* Column helpers: NULL-safe copies. */
 gchar *

@@ -33,7 +33,9 @@ hy_hlc_advance (HyDb *db, gint64 remote, gint64 *out, GError **error)
 	gint64 next = hy_hlc_next (last, g_get_real_time () / 1000, remote);
 	g_autofree gchar *text = g_strdup_printf ("%" G_GINT64_FORMAT, next);
 
-	if (!hy_db_meta_set (db, "hlc", text, error))
+	if (hy_db_in_transaction (db))
+		hy_db_meta_set_at_commit (db, "hlc", text);
+	else if (!hy_db_meta_set (db, "hlc", text, error))
 		return FALSE;
 	if (out != NULL)
 		*out = next;

@@ -123,33 +123,62 @@ hy_outbox_payload_sql (HyDb *db, const gchar *table, GError **error)
 	return sql;
 }
 
+/* seq only grows, even after shipped rows are trimmed: the relay acknowledges by
+ * (store, seq). It is derived from the rows and the trimmed mark once, then counted in
+ * the connection's memo while no other connection writes. */
+static gboolean
+hy_outbox_next_seq (HyDb *db, gint64 *seq, GError **error)
+{
+	g_autofree gchar *last = hy_db_meta_get (db, "memo:outbox_seq");
+	g_autofree gchar *text = NULL;
+
+	if (last != NULL) {
+		*seq = g_ascii_strtoll (last, NULL, 10) + 1;
+	} else {
+		gboolean has_row = FALSE;
+		g_autoptr (HyStmt) stmt =
+			hy_db_prepare (db,
+				       "SELECT max (coalesce ((SELECT max (seq) FROM outbox), 0), "
+				       "     coalesce ((SELECT CAST (value AS INTEGER) FROM meta "
+				       "                WHERE key = 'outbox_trimmed'), 0)) + 1",
+				       error);
+		if (stmt == NULL || !hy_db_step_row (db, stmt, &has_row, error))
+			return FALSE;
+		*seq = sqlite3_column_int64 (stmt, 0);
+	}
+	if (hy_db_in_transaction (db)) {
+		text = g_strdup_printf ("%" G_GINT64_FORMAT, *seq);
+		hy_db_memo_set (db, "memo:outbox_seq", text);
+	}
+	return TRUE;
+}
+
 gboolean
 hy_outbox_capture (
 	HyDb *db, const gchar *table, const gchar *id, HyChangeOp op, gint64 hlc, GError **error)
 {
 	HyTableKind kind = hy_table_kind (table);
 	g_autoptr (HyStmt) stmt = NULL;
+	gint64 seq = 0;
 
 	if (kind == HY_TABLE_KIND_LOCAL || kind == HY_TABLE_KIND_DERIVED) {
 		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "table %s is not replicated", table);
 		return FALSE;
 	}
-	/* seq only grows, even after shipped rows are trimmed: the relay acknowledges by
-	 * (store, seq) */
+	if (!hy_outbox_next_seq (db, &seq, error))
+		return FALSE;
 	stmt = hy_db_prepare (db,
-			      "INSERT INTO outbox (seq, tbl, kind, op, row_id, hlc) SELECT "
-			      "max (coalesce ((SELECT max (seq) FROM outbox), 0), "
-			      "     coalesce ((SELECT CAST (value AS INTEGER) FROM meta "
-			      "                WHERE key = 'outbox_trimmed'), 0)) + 1, "
-			      "?, ?, ?, ?, ?",
+			      "INSERT INTO outbox (seq, tbl, kind, op, row_id, hlc) "
+			      "VALUES (?, ?, ?, ?, ?, ?)",
 			      error);
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 2, hy_table_kind_to_string (kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 3, hy_change_op_to_string (op), -1, SQLITE_STATIC);
-	sqlite3_bind_text (stmt, 4, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (stmt, 5, hlc);
+	sqlite3_bind_int64 (stmt, 1, seq);
+	sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 3, hy_table_kind_to_string (kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 4, hy_change_op_to_string (op), -1, SQLITE_STATIC);
+	sqlite3_bind_text (stmt, 5, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (stmt, 6, hlc);
 	return hy_db_step_done (db, stmt, error);
 }
 

@@ -181,6 +181,64 @@ test_db_transactions (void)
 	g_assert_null (hy_db_meta_get (store->db, "d"));
 }
 
+/* Values set "at commit" read back at once, reach the file only with the outermost
+ * COMMIT, go back with a rolled-back savepoint, and never hide another connection's
+ * writes. */
+static void
+test_db_meta_at_commit (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (HyDb) other = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree gchar *seen = NULL;
+	g_autofree gchar *after = NULL;
+	g_autofree gchar *from_other = NULL;
+	g_autofree gchar *rolled_back = NULL;
+
+	other = hy_db_open (store->path, HY_DB_OPEN_EXISTING, &error);
+	g_assert_no_error (error);
+	{
+		g_autoptr (HyTxn) outer = hy_db_begin (store->db, &error);
+		g_assert_no_error (error);
+		hy_db_meta_set_at_commit (store->db, "k", "1");
+		seen = hy_db_meta_get (store->db, "k");
+		g_assert_cmpstr (seen, ==, "1");
+		g_assert_cmpint (
+			hy_test_store_count (store, "SELECT count(*) FROM meta WHERE key = 'k'"),
+			==, 0);
+		{
+			g_autoptr (HyTxn) inner = hy_db_begin (store->db, &error);
+			g_assert_no_error (error);
+			hy_db_meta_set_at_commit (store->db, "k", "2");
+		}
+		g_clear_pointer (&seen, g_free);
+		seen = hy_db_meta_get (store->db, "k");
+		g_assert_cmpstr (seen, ==, "1");
+		g_assert_true (hy_txn_commit (outer, &error));
+	}
+	after = hy_db_meta_get (other, "k");
+	g_assert_cmpstr (after, ==, "1");
+
+	/* an outer rollback forgets the value */
+	{
+		g_autoptr (HyTxn) outer = hy_db_begin (store->db, &error);
+		g_assert_no_error (error);
+		hy_db_meta_set_at_commit (store->db, "k", "9");
+	}
+	rolled_back = hy_db_meta_get (store->db, "k");
+	g_assert_cmpstr (rolled_back, ==, "1");
+
+	/* the cache survives between transactions only while nobody else writes */
+	g_assert_true (hy_db_meta_set (other, "k", "3", &error));
+	{
+		g_autoptr (HyTxn) txn = hy_db_begin (store->db, &error);
+		g_assert_no_error (error);
+		from_other = hy_db_meta_get (store->db, "k");
+		g_assert_cmpstr (from_other, ==, "3");
+		g_assert_true (hy_txn_commit (txn, &error));
+	}
+}
+
 static void
 test_db_insert_only (void)
 {
@@ -315,6 +373,7 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/huiyuan/db/migrate-v1", "schema-v1.sql", test_db_migrate_fixture);
 	g_test_add_func ("/huiyuan/db/newer-schema-refused", test_db_newer_schema_refused);
 	g_test_add_func ("/huiyuan/db/transactions", test_db_transactions);
+	g_test_add_func ("/huiyuan/db/meta-at-commit", test_db_meta_at_commit);
 	g_test_add_func ("/huiyuan/db/insert-only", test_db_insert_only);
 	g_test_add_func ("/huiyuan/outbox/payload-and-trim", test_outbox_payload_and_trim);
 	g_test_add_func ("/huiyuan/id/uuidv7", test_id_uuidv7);
