@@ -172,8 +172,7 @@ static gchar *
 hy_checkout_factors_json (const HyPricedLine *line)
 {
 	/* the explanation as `price` prints it, kept with the line for reprints */
-	g_autoptr (JsonNode) factors = hy_priced_line_factors_to_json (line);
-	return json_to_string (factors, FALSE);
+	return hy_priced_line_factors_to_text (line);
 }
 
 static gboolean

@@ -420,6 +420,69 @@ hy_priced_line_factors_to_json (const HyPricedLine *line)
 	return json_builder_get_root (b);
 }
 
+static void
+hy_pricing_append_json_string (GString *out, const gchar *text)
+{
+	g_string_append_c (out, '"');
+	for (const gchar *p = text; *p != '\0'; p++) {
+		guchar c = (guchar) *p;
+		/* json-glib's escapes, so the text equals what its generator writes */
+		switch (c) {
+		case '"':
+			g_string_append (out, "\\\"");
+			break;
+		case '\\':
+			g_string_append (out, "\\\\");
+			break;
+		case '\b':
+			g_string_append (out, "\\b");
+			break;
+		case '\f':
+			g_string_append (out, "\\f");
+			break;
+		case '\n':
+			g_string_append (out, "\\n");
+			break;
+		case '\r':
+			g_string_append (out, "\\r");
+			break;
+		case '\t':
+			g_string_append (out, "\\t");
+			break;
+		default:
+			if (c < 0x20)
+				g_string_append_printf (out, "\\u%04x", c);
+			else
+				g_string_append_c (out, (gchar) c);
+		}
+	}
+	g_string_append_c (out, '"');
+}
+
+gchar *
+hy_priced_line_factors_to_text (const HyPricedLine *line)
+{
+	/* by hand: every sale line stores it, and a builder and generator cost more than
+	 * the rest of pricing */
+	GString *out = g_string_sized_new (512);
+	g_string_append_c (out, '{');
+	for (guint k = 0; k < HY_FACTOR_N; k++) {
+		const HyFactorUse *f = &line->factors[k];
+		g_string_append_printf (out,
+					"%s\"%s\":{\"discount_bp\":%d,\"points_bp\":%d,\"source\":",
+					k > 0 ? "," : "", hy_factor_names[k], f->factor.discount_bp,
+					f->factor.points_bp);
+		hy_pricing_append_json_string (out, f->source);
+		if (f->name != NULL) {
+			g_string_append (out, ",\"name\":");
+			hy_pricing_append_json_string (out, f->name);
+		}
+		g_string_append_c (out, '}');
+	}
+	g_string_append_c (out, '}');
+	return g_string_free (out, FALSE);
+}
+
 JsonNode *
 hy_priced_basket_to_json (const HyPricedBasket *basket)
 {

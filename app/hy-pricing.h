@@ -89,6 +89,9 @@ hy_pricing_price (const HyRules *rules,
 /* A line's factors: {"level": {"discount_bp", "points_bp", "source", "name"?}, …}. */
 JsonNode *
 hy_priced_line_factors_to_json (const HyPricedLine *line);
+/* The same object as compact JSON text, as stored with each sale line. */
+gchar *
+hy_priced_line_factors_to_text (const HyPricedLine *line);
 /* The JSON contract of `huiyuan-admin price`. */
 JsonNode *
 hy_priced_basket_to_json (const HyPricedBasket *basket);

@@ -201,6 +201,21 @@ test_pricing_basket (void)
 	g_assert_cmpint (basket->total, ==, sum_amount);
 	g_assert_cmpint (basket->points, ==, sum_points);
 
+	/* the text stored with sale lines is the generator's text, escapes included */
+	for (guint i = 0; i < basket->lines->len; i++) {
+		HyPricedLine *line = g_ptr_array_index (basket->lines, i);
+		gchar *name = line->factors[HY_FACTOR_PERIOD].name;
+		g_autoptr (JsonNode) factors = NULL;
+		g_autofree gchar *generated = NULL;
+		g_autofree gchar *stored = NULL;
+		line->factors[HY_FACTOR_PERIOD].name = (gchar *) "周末 \"半价\" \\ \n\t\b\f\r\001";
+		factors = hy_priced_line_factors_to_json (line);
+		generated = json_to_string (factors, FALSE);
+		stored = hy_priced_line_factors_to_text (line);
+		g_assert_cmpstr (stored, ==, generated);
+		line->factors[HY_FACTOR_PERIOD].name = name;
+	}
+
 	json = hy_priced_basket_to_json (basket);
 	text = json_to_string (json, FALSE);
 	g_assert_nonnull (strstr (text, "\"factors\":{\"level\":{\"discount_bp\":9500"));
