@@ -13,14 +13,17 @@
 #include "hy-ledger.h"
 #include "hy-member.h"
 #include "hy-outbox.h"
+#include "hy-package.h"
+#include "hy-points.h"
 #include "hy-rules-store.h"
 #include "hy-store.h"
+#include "hy-upgrade.h"
 
 /* Largest tender, fen: ten million yuan. */
 #define HY_CHECKOUT_MAX_TENDER G_GINT64_CONSTANT (1000000000)
 
 static const gchar *const hy_tender_names[] = {
-	"cash", "bank_card", "cheque", "balance", "voucher", "coupon",
+	"cash", "bank_card", "cheque", "balance", "voucher", "coupon", "points",
 };
 
 const gchar *
@@ -47,6 +50,7 @@ typedef struct {
 	gint64 paid;
 	gint64 non_cash;
 	gint64 balance; /* from stored value */
+	gint64 points;	/* fen paid with points */
 	gint64 change;
 } HyTenderSum;
 
@@ -74,6 +78,8 @@ hy_checkout_sum_tenders (const HySaleRequest *request, gint64 due, HyTenderSum *
 			sum->non_cash += t->amount;
 		if (t->method == HY_TENDER_BALANCE)
 			sum->balance += t->amount;
+		if (t->method == HY_TENDER_POINTS)
+			sum->points += t->amount;
 	}
 	due_text = g_strdup_printf ("%" PRId64, due);
 	/* only cash gives change: a card or voucher is never charged more than is due */
@@ -344,10 +350,24 @@ hy_checkout_sell (HyDb *db,
 				     "sale", sale_id, NULL, error))
 			return FALSE;
 	}
-	if (card != NULL && basket->points > 0 &&
-	    !hy_ledger_post (db, actor, card->id, HY_ACCOUNT_POINTS, "", basket->points, "sale",
-			     sale_id, NULL, error))
+	/* loyalty (hy-points.h, hy-upgrade.h): the points tender, points earned only on
+	 * the share the rules let earn, in a batch dated by the sale, then any upgrade */
+	if (sum.points > 0 && !hy_points_pay_sale (db, actor, rules, card != NULL ? card->id : NULL,
+						   sum.points, sale_id, error))
 		return FALSE;
+	if (card != NULL) {
+		g_autofree gchar *day = g_date_time_format (at, "%Y-%m-%d");
+		hy_points_scale_earning (
+			basket, due,
+			sum.points + (rules->points.balance_payment_earns ? 0 : sum.balance));
+		if (basket->points > 0 &&
+		    !hy_ledger_post_points (db, actor, card->id, basket->points, "sale", sale_id,
+					    NULL, day, NULL, error))
+			return FALSE;
+		if (!hy_upgrade_apply (db, actor, rules, card->id, card->member_id, sale_id, NULL,
+				       error))
+			return FALSE;
+	}
 
 	if (!hy_hlc_tick (db, &hlc, error))
 		return FALSE;
@@ -356,7 +376,9 @@ hy_checkout_sell (HyDb *db,
 		    g_date_time_to_unix (at) * 1000 + g_date_time_get_microsecond (at) / 1000, hlc,
 		    error) ||
 	    !hy_checkout_insert_lines (db, actor, sale_id, basket, hlc, error) ||
-	    !hy_checkout_insert_payments (db, actor, sale_id, request, hlc, error))
+	    !hy_checkout_insert_payments (db, actor, sale_id, request, hlc, error) ||
+	    !hy_package_credit_sale (db, actor, rules, card != NULL ? card->id : NULL, sale_id,
+				     request->lines, request->n_lines, at, error))
 		return FALSE;
 
 	json_object_set_int_member (detail, "total", due);

@@ -21,6 +21,7 @@ typedef enum {
 	HY_TENDER_BALANCE, /* the member card's stored value */
 	HY_TENDER_VOUCHER,
 	HY_TENDER_COUPON,
+	HY_TENDER_POINTS, /* the card's points at the rules' cash value; earns no points */
 } HyTenderMethod;
 
 const gchar *

@@ -46,7 +46,48 @@ hy_count_use (HyDb *db,
 	      gchar **op_id_out,
 	      GError **error);
 
-/* The card's lots with uses left, soonest expiry first. */
+/* For other operations, inside the caller's transaction, without permission check or
+ * audit record (the caller has both): */
+/* adds a lot of `qty` uses (op_id is kept on the lot) and its ledger entry; */
+gboolean
+hy_count_credit (HyDb *db,
+		 const HyActor *actor,
+		 const gchar *card_id,
+		 const gchar *item,
+		 gint64 qty,
+		 const gchar *expires_on,
+		 const gchar *op,
+		 const gchar *op_id,
+		 GError **error);
+/* uses `qty` on `day` (YYYY-MM-DD) from the unexpired lots that expire first, as
+ * hy_count_use does; */
+gboolean
+hy_count_take (HyDb *db,
+	       const HyActor *actor,
+	       const gchar *card_id,
+	       const gchar *item,
+	       gint64 qty,
+	       const gchar *day,
+	       const gchar *op,
+	       const gchar *op_id,
+	       const gchar *note,
+	       GError **error);
+/* takes `qty` of what is left of one lot, expired or not; */
+gboolean
+hy_count_take_from_lot (HyDb *db,
+			const HyActor *actor,
+			const gchar *card_id,
+			const HyCountLot *lot,
+			gint64 qty,
+			const gchar *op,
+			const gchar *op_id,
+			GError **error);
+/* the lot an operation added (HY_ERROR_NOT_FOUND when none). */
+HyCountLot *
+hy_count_lot_by_op (HyDb *db, const gchar *card_id, const gchar *op_id, GError **error);
+
+/* The card's lots with uses left (expired ones too, with their expiry), soonest expiry
+ * first. */
 GPtrArray *
 hy_count_list (HyDb *db, const gchar *card, GError **error);
 

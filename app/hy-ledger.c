@@ -12,6 +12,8 @@
 #include "hy-id.h"
 #include "hy-ledger.h"
 #include "hy-outbox.h"
+#include "hy-points.h"
+#include "hy-recharge.h"
 
 /* The largest single recharge or withdrawal: 100,000,000 yuan. */
 #define HY_LEDGER_MAX_AMOUNT G_GINT64_CONSTANT (10000000000)
@@ -247,6 +249,8 @@ hy_ledger_post_full (HyDb *db,
 		     const gchar *op,
 		     const gchar *op_id,
 		     const gchar *note,
+		     const gchar *day,
+		     const gchar *batch_id,
 		     gint64 *balance_out,
 		     GError **error)
 {
@@ -313,6 +317,11 @@ hy_ledger_post_full (HyDb *db,
 	sqlite3_bind_int64 (stmt, 4, delta);
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
+	/* points live in earning batches, spent oldest first (hy-points.h) */
+	if (account == HY_ACCOUNT_POINTS &&
+	    !hy_points_track (db, actor, card_id, member_id, delta, balance, op, op_id, day,
+			      batch_id, error))
+		return FALSE;
 	if (balance_out != NULL)
 		*balance_out = balance + delta;
 	return hy_outbox_capture (db, "account_entries", id, HY_CHANGE_INSERT, hlc, error);
@@ -331,7 +340,23 @@ hy_ledger_post (HyDb *db,
 		GError **error)
 {
 	return hy_ledger_post_full (db, actor, card_id, NULL, account, item, delta, op, op_id, note,
-				    NULL, error);
+				    NULL, NULL, NULL, error);
+}
+
+gboolean
+hy_ledger_post_points (HyDb *db,
+		       const HyActor *actor,
+		       const gchar *card_id,
+		       gint64 delta,
+		       const gchar *op,
+		       const gchar *op_id,
+		       const gchar *note,
+		       const gchar *day,
+		       const gchar *batch_id,
+		       GError **error)
+{
+	return hy_ledger_post_full (db, actor, card_id, NULL, HY_ACCOUNT_POINTS, "", delta, op,
+				    op_id, note, day, batch_id, NULL, error);
 }
 
 static gboolean
@@ -397,7 +422,7 @@ hy_ledger_simple_op (HyDb *db,
 	    !hy_ledger_kind_has_stored_value (db, card, error))
 		return FALSE;
 	if (!hy_ledger_post_full (db, actor, card->id, card->member_id, account, "", delta, op,
-				  op_id, note, &balance, error))
+				  op_id, note, NULL, NULL, &balance, error))
 		return FALSE;
 	json_object_set_string_member (detail, "op_id", op_id);
 	json_object_set_string_member (detail, "account", hy_account_to_string (account));
@@ -423,15 +448,13 @@ hy_ledger_recharge (HyDb *db,
 		    gchar **op_id_out,
 		    GError **error)
 {
-	if (!hy_actor_require (actor, HY_PERMISSION_MONEY_RECHARGE, error))
+	/* with the recharge rules of the member's level (bonus, instalments, upgrade) */
+	g_autoptr (HyRechargeResult) result = NULL;
+	if (!hy_recharge (db, actor, card_number, amount_fen, note, NULL, &result, error))
 		return FALSE;
-	if (!hy_ledger_check_amount (amount_fen, error)) {
-		g_prefix_error (error, _ ("recharge: "));
-		return FALSE;
-	}
-	return hy_ledger_simple_op (db, actor, card_number, HY_ACCOUNT_MONEY, amount_fen,
-				    "recharge", note, "money.recharge", _ ("a recharge"), op_id_out,
-				    error);
+	if (op_id_out != NULL)
+		*op_id_out = g_strdup (result->op_id);
+	return TRUE;
 }
 
 gboolean

@@ -44,6 +44,20 @@ hy_ledger_post (HyDb *db,
 		const gchar *note,
 		GError **error);
 
+/* hy_ledger_post for points, dating the batch a credit makes (`day`, YYYY-MM-DD; NULL:
+ * today) or drawing a debit on one batch (`batch_id`; NULL: the oldest first). */
+gboolean
+hy_ledger_post_points (HyDb *db,
+		       const HyActor *actor,
+		       const gchar *card_id,
+		       gint64 delta,
+		       const gchar *op,
+		       const gchar *op_id,
+		       const gchar *note,
+		       const gchar *day,
+		       const gchar *batch_id,
+		       GError **error);
+
 /* The cached balance (0 when none). */
 gboolean
 hy_ledger_balance (HyDb *db,

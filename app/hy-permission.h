@@ -32,9 +32,13 @@ typedef enum {
 	HY_PERMISSION_SALE_MAKE = 1 << 22,
 	HY_PERMISSION_SALE_ROUND = 1 << 23, /* 抹零 */
 	HY_PERMISSION_SALE_REFUND = 1 << 24,
+	HY_PERMISSION_POINTS_REDEEM = 1 << 25, /* gifts, points to cash */
+	HY_PERMISSION_LOYALTY_DUE = 1 << 26,   /* pay instalments, expire points */
+	HY_PERMISSION_DIRECT_DEDUCT = 1 << 27, /* 直接扣费: money or uses, no pricing */
+	HY_PERMISSION_TIME_SESSION = 1 << 28,  /* 计时: check in and out */
 } HyPermission;
 
-#define HY_PERMISSION_LAST HY_PERMISSION_SALE_REFUND
+#define HY_PERMISSION_LAST HY_PERMISSION_TIME_SESSION
 #define HY_PERMISSION_ALL  ((HY_PERMISSION_LAST << 1) - 1)
 
 typedef guint64 HyPermissions;

@@ -12,6 +12,8 @@
 #include "hy-ledger.h"
 #include "hy-money.h"
 #include "hy-outbox.h"
+#include "hy-package.h"
+#include "hy-points.h"
 #include "hy-refund.h"
 
 /* One line of the sale, with what earlier refunds already returned of it. */
@@ -253,6 +255,7 @@ hy_refund_insert (HyDb *db,
 		  gint64 amount,
 		  gint64 points,
 		  gint64 to_balance,
+		  gint64 to_points,
 		  const gchar *reason,
 		  gint64 hlc,
 		  GError **error)
@@ -274,7 +277,8 @@ hy_refund_insert (HyDb *db,
 	sqlite3_bind_int64 (stmt, 7, amount);
 	sqlite3_bind_int64 (stmt, 8, points);
 	sqlite3_bind_int64 (stmt, 9, to_balance);
-	sqlite3_bind_int64 (stmt, 10, amount - to_balance);
+	/* what went back as points is neither stored value nor cash */
+	sqlite3_bind_int64 (stmt, 10, amount - to_balance - to_points);
 	sqlite3_bind_text (stmt, 11, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64 (stmt, 12, g_get_real_time () / 1000);
 	sqlite3_bind_int64 (stmt, 13, hlc);
@@ -317,7 +321,8 @@ hy_refund_result (const gchar *refund_id,
 		  HyRefundSale *sale,
 		  gint64 amount,
 		  gint64 points,
-		  gint64 to_balance)
+		  gint64 to_balance,
+		  gint64 to_points)
 {
 	g_autoptr (JsonBuilder) b = json_builder_new ();
 	json_builder_begin_object (b);
@@ -349,8 +354,10 @@ hy_refund_result (const gchar *refund_id,
 	json_builder_add_int_value (b, points);
 	json_builder_set_member_name (b, "to_balance");
 	json_builder_add_int_value (b, to_balance);
+	json_builder_set_member_name (b, "to_points");
+	json_builder_add_int_value (b, to_points);
 	json_builder_set_member_name (b, "to_cash");
-	json_builder_add_int_value (b, amount - to_balance);
+	json_builder_add_int_value (b, amount - to_balance - to_points);
 	json_builder_end_object (b);
 	return json_builder_get_root (b);
 }
@@ -371,7 +378,7 @@ hy_refund_sale (HyDb *db,
 	g_autoptr (HyCard) card = NULL;
 	g_autoptr (JsonObject) detail = json_object_new ();
 	g_autofree gchar *refund_id = hy_id_new ();
-	gint64 amount = 0, points = 0, to_balance = 0, hlc = 0;
+	gint64 amount = 0, points = 0, to_balance = 0, to_points = 0, hlc = 0;
 
 	if (!hy_actor_require (actor, HY_PERMISSION_SALE_REFUND, error))
 		return FALSE;
@@ -402,21 +409,34 @@ hy_refund_sale (HyDb *db,
 		    !hy_ledger_post (db, actor, card->id, HY_ACCOUNT_MONEY, "", to_balance,
 				     "refund", refund_id, NULL, error))
 			return FALSE;
+		if (!hy_points_refund_tender (db, actor, sale_id, card->id, refund_id,
+					      amount - to_balance, &to_points, error))
+			return FALSE;
 		if (points > 0 && !hy_ledger_post (db, actor, card->id, HY_ACCOUNT_POINTS, "",
 						   -points, "refund", refund_id, NULL, error))
 			return FALSE;
+		/* packages: the uses or minutes not used yet go back too */
+		for (guint i = 0; i < sale.lines->len; i++) {
+			const HyRefundSaleLine *line = g_ptr_array_index (sale.lines, i);
+			if (line->qty_now > 0 &&
+			    !hy_package_refund_line (db, actor, sale.card_id, card->id, line->id,
+						     line->qty, line->qty_now, refund_id, error))
+				return FALSE;
+		}
 	} else {
 		points = 0;
 	}
 
 	if (!hy_hlc_tick (db, &hlc, error) ||
 	    !hy_refund_insert (db, actor, refund_id, sale_id, card, &sale, amount, points,
-			       to_balance, reason, hlc, error))
+			       to_balance, to_points, reason, hlc, error))
 		return FALSE;
 	json_object_set_string_member (detail, "sale", sale_id);
 	json_object_set_int_member (detail, "amount", amount);
 	json_object_set_int_member (detail, "points", points);
 	json_object_set_int_member (detail, "to_balance", to_balance);
+	if (to_points > 0)
+		json_object_set_int_member (detail, "to_points", to_points);
 	if (reason != NULL)
 		json_object_set_string_member (detail, "reason", reason);
 	if (!hy_audit_append (db, actor, "sale.refund", refund_id, detail, error))
@@ -424,8 +444,8 @@ hy_refund_sale (HyDb *db,
 	if (!hy_txn_commit (txn, error))
 		return FALSE;
 	if (result_out != NULL)
-		*result_out =
-			hy_refund_result (refund_id, sale_id, &sale, amount, points, to_balance);
+		*result_out = hy_refund_result (refund_id, sale_id, &sale, amount, points,
+						to_balance, to_points);
 	if (refund_id_out != NULL)
 		*refund_id_out = g_steal_pointer (&refund_id);
 	return TRUE;

@@ -6,6 +6,7 @@
 
 #include "hy-audit.h"
 #include "hy-error.h"
+#include "hy-gift.h"
 #include "hy-hlc.h"
 #include "hy-id.h"
 #include "hy-outbox.h"
@@ -25,7 +26,8 @@ hy_rules_store_levels (HyDb *db, GError **error)
 {
 	g_autoptr (JsonArray) levels = json_array_new ();
 	g_autoptr (HyStmt) stmt = hy_db_prepare (
-		db, "SELECT name, points_bp, discount_bp FROM levels ORDER BY rank, name", error);
+		db, "SELECT name, points_bp, discount_bp, loyalty FROM levels ORDER BY rank, name",
+		error);
 	gboolean has_row = FALSE;
 	if (stmt == NULL)
 		return NULL;
@@ -39,6 +41,21 @@ hy_rules_store_levels (HyDb *db, GError **error)
 		json_object_set_string_member (level, "name", hy_stmt_text (stmt, 0));
 		json_object_set_int_member (level, "points_bp", sqlite3_column_int64 (stmt, 1));
 		json_object_set_int_member (level, "discount_bp", sqlite3_column_int64 (stmt, 2));
+		if (hy_stmt_text (stmt, 3) != NULL) {
+			/* upgrade and recharge rules (schema v2), kept as a JSON object */
+			g_autoptr (JsonParser) parser = json_parser_new ();
+			JsonNode *root;
+			if (json_parser_load_from_data (parser, hy_stmt_text (stmt, 3), -1, NULL) &&
+			    JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser))) {
+				JsonObject *loyalty = json_node_get_object (root);
+				g_autoptr (GList) keys = json_object_get_members (loyalty);
+				for (GList *l = keys; l != NULL; l = l->next)
+					json_object_set_member (
+						level, l->data,
+						json_node_copy (
+							json_object_get_member (loyalty, l->data)));
+			}
+		}
 		json_array_add_object_element (levels, level);
 	}
 	return g_steal_pointer (&levels);
@@ -51,7 +68,7 @@ hy_rules_store_items (HyDb *db, GError **error)
 	g_autoptr (HyStmt) stmt =
 		hy_db_prepare (db,
 			       "SELECT code, name, price, member_price, special_price, category, "
-			       "brand, points_bp, discount_bp FROM items WHERE active = 1 "
+			       "brand, points_bp, discount_bp, package FROM items WHERE active = 1 "
 			       "ORDER BY code",
 			       error);
 	gboolean has_row = FALSE;
@@ -75,6 +92,14 @@ hy_rules_store_items (HyDb *db, GError **error)
 			json_object_set_string_member (item, "brand", hy_stmt_text (stmt, 6));
 		hy_rules_store_add_optional (item, "points_bp", stmt, 7);
 		hy_rules_store_add_optional (item, "discount_bp", stmt, 8);
+		if (hy_stmt_text (stmt, 9) != NULL) {
+			/* a package (schema v3), kept as its JSON object */
+			g_autoptr (JsonParser) parser = json_parser_new ();
+			if (json_parser_load_from_data (parser, hy_stmt_text (stmt, 9), -1, NULL))
+				json_object_set_member (
+					item, "package",
+					json_node_copy (json_parser_get_root (parser)));
+		}
 		json_array_add_object_element (items, item);
 	}
 	return g_steal_pointer (&items);
@@ -157,7 +182,7 @@ hy_rules_build (HyDb *db, GError **error)
 {
 	g_autoptr (JsonObject) doc = NULL;
 	g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-	JsonArray *levels, *items;
+	JsonArray *levels, *items, *gifts;
 	gint64 version = 0;
 	HyRules *rules;
 
@@ -172,6 +197,10 @@ hy_rules_build (HyDb *db, GError **error)
 	if (items == NULL)
 		return NULL;
 	json_object_set_array_member (doc, "items", items);
+	gifts = hy_gift_list (db, error);
+	if (gifts == NULL)
+		return NULL;
+	json_object_set_array_member (doc, "gifts", gifts);
 	json_node_set_object (root, doc);
 	rules = hy_rules_from_node (root, error);
 	if (rules == NULL)
@@ -219,10 +248,42 @@ hy_rules_store_lookup_id (
 	return TRUE;
 }
 
+/* A level's upgrade and recharge rules as the JSON object the document has, or NULL. */
+static gchar *
+hy_rules_store_level_loyalty (const HyLevelRule *level)
+{
+	g_autoptr (HyRules) one = NULL;
+	g_autoptr (JsonNode) node = NULL;
+	g_autoptr (JsonNode) out = NULL;
+	JsonObject *obj;
+	HyLevelRule *copy;
+
+	if (!level->has_upgrade && level->recharge->len == 0)
+		return NULL;
+	/* the canonical form is hy-rules.c's: export a document of this one level */
+	one = hy_rules_new ();
+	copy = g_new0 (HyLevelRule, 1);
+	*copy = *level;
+	copy->name = g_strdup (level->name);
+	copy->recharge = g_array_ref (level->recharge);
+	g_hash_table_insert (one->levels, copy->name, copy);
+	g_ptr_array_add (one->level_order, copy);
+	node = hy_rules_to_node (one);
+	obj = json_array_get_object_element (
+		json_object_get_array_member (json_node_get_object (node), "levels"), 0);
+	json_object_remove_member (obj, "name");
+	json_object_remove_member (obj, "points_bp");
+	json_object_remove_member (obj, "discount_bp");
+	out = json_node_new (JSON_NODE_OBJECT);
+	json_node_set_object (out, obj);
+	return json_to_string (out, FALSE);
+}
+
 static gboolean
 hy_rules_store_apply_level (
 	HyDb *db, const HyActor *actor, const HyLevelRule *level, gint64 hlc, GError **error)
 {
+	g_autofree gchar *loyalty = NULL;
 	g_autofree gchar *id = NULL;
 	g_autoptr (HyStmt) stmt = NULL;
 	gboolean exists;
@@ -234,16 +295,17 @@ hy_rules_store_apply_level (
 	if (exists) {
 		stmt = hy_db_prepare (db,
 				      "UPDATE levels SET points_bp = ?2, discount_bp = ?3, "
-				      "version = version + 1, hlc = ?4 WHERE id = ?1",
+				      "loyalty = ?7, version = version + 1, hlc = ?4 WHERE id = ?1",
 				      error);
 	} else {
 		id = hy_id_new ();
 		/* a new level ranks above the existing ones */
-		stmt = hy_db_prepare (db,
-				      "INSERT INTO levels (id, points_bp, discount_bp, hlc, name, "
-				      "origin_store, rank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-				      "(SELECT coalesce (max (rank), -1) + 1 FROM levels))",
-				      error);
+		stmt = hy_db_prepare (
+			db,
+			"INSERT INTO levels (id, points_bp, discount_bp, hlc, name, "
+			"origin_store, loyalty, rank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			"(SELECT coalesce (max (rank), -1) + 1 FROM levels))",
+			error);
 	}
 	if (stmt == NULL)
 		return FALSE;
@@ -255,16 +317,39 @@ hy_rules_store_apply_level (
 		sqlite3_bind_text (stmt, 5, level->name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text (stmt, 6, hy_actor_get_store_id (actor), -1, SQLITE_TRANSIENT);
 	}
+	loyalty = hy_rules_store_level_loyalty (level);
+	sqlite3_bind_text (stmt, 7, loyalty, -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
 	return hy_outbox_capture (db, "levels", id, exists ? HY_CHANGE_UPDATE : HY_CHANGE_INSERT,
 				  hlc, error);
 }
 
+/* An item's package as the JSON object the document has, or NULL. */
+static gchar *
+hy_rules_store_package_json (const HyPackageRule *package)
+{
+	g_autoptr (JsonObject) obj = NULL;
+	g_autoptr (JsonNode) node = NULL;
+	if (package->kind == HY_PACKAGE_NONE)
+		return NULL;
+	obj = json_object_new ();
+	json_object_set_string_member (obj, "account",
+				       package->kind == HY_PACKAGE_COUNT ? "count" : "time");
+	json_object_set_string_member (obj, "item", package->item);
+	json_object_set_int_member (obj, "qty", package->qty);
+	if (package->valid_days > 0)
+		json_object_set_int_member (obj, "valid_days", package->valid_days);
+	node = json_node_new (JSON_NODE_OBJECT);
+	json_node_set_object (node, obj);
+	return json_to_string (node, FALSE);
+}
+
 static gboolean
 hy_rules_store_apply_item (
 	HyDb *db, const HyActor *actor, const HyItemRule *item, gint64 hlc, GError **error)
 {
+	g_autofree gchar *package = NULL;
 	g_autofree gchar *id = NULL;
 	g_autoptr (HyStmt) stmt = NULL;
 	gboolean exists;
@@ -278,7 +363,7 @@ hy_rules_store_apply_item (
 				      "UPDATE items SET name = ?2, price = ?3, member_price = ?4, "
 				      "special_price = ?5, category = ?6, brand = ?7, "
 				      "points_bp = ?8, discount_bp = ?9, hlc = ?10, active = 1, "
-				      "version = version + 1 WHERE id = ?1",
+				      "package = ?13, version = version + 1 WHERE id = ?1",
 				      error);
 	} else {
 		id = hy_id_new ();
@@ -286,8 +371,8 @@ hy_rules_store_apply_item (
 			db,
 			"INSERT INTO items (id, name, price, member_price, "
 			"special_price, category, brand, points_bp, discount_bp, hlc, "
-			"code, origin_store) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			"code, origin_store, package) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 			error);
 	}
 	if (stmt == NULL)
@@ -306,6 +391,8 @@ hy_rules_store_apply_item (
 		sqlite3_bind_text (stmt, 11, item->code, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text (stmt, 12, hy_actor_get_store_id (actor), -1, SQLITE_TRANSIENT);
 	}
+	package = hy_rules_store_package_json (&item->package);
+	sqlite3_bind_text (stmt, 13, package, -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
 	return hy_outbox_capture (db, "items", id, exists ? HY_CHANGE_UPDATE : HY_CHANGE_INSERT,
@@ -342,6 +429,7 @@ hy_rules_store_rest (const HyRules *rules)
 	JsonObject *obj = json_node_get_object (node);
 	json_object_remove_member (obj, "levels");
 	json_object_remove_member (obj, "items");
+	json_object_remove_member (obj, "gifts"); /* in their table, with their stock */
 	return json_to_string (node, FALSE);
 }
 
@@ -390,6 +478,10 @@ hy_rules_import (HyDb *db,
 		if (!hy_rules_store_apply_item (db, actor, value, hlc, error))
 			return FALSE;
 	}
+	for (guint i = 0; i < rules->gifts->len; i++) {
+		if (!hy_gift_apply (db, actor, g_ptr_array_index (rules->gifts, i), id, hlc, error))
+			return FALSE;
+	}
 	old = hy_rules_store_document (db, &version, error);
 	if (old == NULL)
 		return FALSE;
@@ -421,6 +513,7 @@ hy_rules_import (HyDb *db,
 	json_object_set_int_member (detail, "levels", g_hash_table_size (rules->levels));
 	json_object_set_int_member (detail, "items", g_hash_table_size (rules->items));
 	json_object_set_int_member (detail, "stores", g_hash_table_size (rules->stores));
+	json_object_set_int_member (detail, "gifts", rules->gifts->len);
 	if (!hy_audit_append (db, actor, "rules.import", id, detail, error))
 		return FALSE;
 	if (!hy_txn_commit (txn, error))

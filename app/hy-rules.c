@@ -16,7 +16,16 @@ static void
 hy_level_rule_free (HyLevelRule *level)
 {
 	g_free (level->name);
+	g_clear_pointer (&level->recharge, g_array_unref);
 	g_free (level);
+}
+
+static void
+hy_gift_rule_free (HyGiftRule *gift)
+{
+	g_free (gift->code);
+	g_free (gift->name);
+	g_free (gift);
 }
 
 static void
@@ -26,6 +35,7 @@ hy_item_rule_free (HyItemRule *item)
 	g_free (item->name);
 	g_free (item->category);
 	g_free (item->brand);
+	g_free (item->package.item);
 	g_free (item);
 }
 
@@ -47,6 +57,8 @@ hy_store_rules_new (const gchar *code)
 	store->prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	store->periods = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_period_rule_free);
 	store->order_bands = g_array_new (FALSE, TRUE, sizeof (HyOrderBand));
+	store->time.unit_minutes = 60;
+	store->time.unit_prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	return store;
 }
 
@@ -57,6 +69,7 @@ hy_store_rules_free (HyStoreRules *store)
 	g_hash_table_unref (store->prices);
 	g_ptr_array_unref (store->periods);
 	g_array_unref (store->order_bands);
+	g_hash_table_unref (store->time.unit_prices);
 	g_free (store);
 }
 
@@ -74,6 +87,9 @@ hy_rules_new (void)
 	rules->brands = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	rules->stores = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
 					       (GDestroyNotify) hy_store_rules_free);
+	/* stored value spent earns points unless the document says otherwise */
+	rules->points.balance_payment_earns = TRUE;
+	rules->gifts = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_gift_rule_free);
 	return rules;
 }
 
@@ -95,7 +111,19 @@ hy_rules_free (HyRules *rules)
 	g_hash_table_unref (rules->categories);
 	g_hash_table_unref (rules->brands);
 	g_hash_table_unref (rules->stores);
+	g_ptr_array_unref (rules->gifts);
 	g_free (rules);
+}
+
+const HyGiftRule *
+hy_rules_get_gift (const HyRules *rules, const gchar *code)
+{
+	for (guint i = 0; i < rules->gifts->len; i++) {
+		const HyGiftRule *gift = g_ptr_array_index (rules->gifts, i);
+		if (g_strcmp0 (gift->code, code) == 0)
+			return gift;
+	}
+	return NULL;
 }
 
 const HyStoreRules *
@@ -252,9 +280,16 @@ hy_rules_factor (JsonObject *obj, const gchar *path, HyFactor *factor, GError **
 }
 
 static gboolean
+hy_rules_parse_level_loyalty (JsonObject *obj,
+			      const gchar *path,
+			      HyLevelRule *level,
+			      GError **error);
+
+static gboolean
 hy_rules_parse_levels (HyRules *rules, JsonArray *array, GError **error)
 {
-	static const gchar *const known[] = {"name", "points_bp", "discount_bp", NULL};
+	static const gchar *const known[] = {"name",	"points_bp", "discount_bp",
+					     "upgrade", "recharge",  NULL};
 	for (guint i = 0; i < json_array_get_length (array); i++) {
 		g_autofree gchar *path = hy_path_index ("levels", i);
 		JsonObject *obj = hy_rules_object (json_array_get_element (array, i), path, error);
@@ -263,8 +298,10 @@ hy_rules_parse_levels (HyRules *rules, JsonArray *array, GError **error)
 			return FALSE;
 		level = g_new0 (HyLevelRule, 1);
 		level->factor = HY_FACTOR_NEUTRAL;
+		level->recharge = g_array_new (FALSE, TRUE, sizeof (HyRechargeRule));
 		if (!hy_rules_string (obj, path, "name", TRUE, &level->name, error) ||
-		    !hy_rules_factor (obj, path, &level->factor, error)) {
+		    !hy_rules_factor (obj, path, &level->factor, error) ||
+		    !hy_rules_parse_level_loyalty (obj, path, level, error)) {
 			hy_level_rule_free (level);
 			return FALSE;
 		}
@@ -302,12 +339,49 @@ hy_rules_parse_groups (GHashTable *groups, const gchar *what, JsonArray *array, 
 	return TRUE;
 }
 
+/* "package": {"account": "count"|"time", "item", "qty", "valid_days"?}; whether the
+ * item exists is checked once every item is known (hy_rules_check_packages). */
+static gboolean
+hy_rules_parse_package (JsonObject *item, const gchar *path, HyPackageRule *out, GError **error)
+{
+	static const gchar *const known[] = {"account", "item", "qty", "valid_days", NULL};
+	g_autofree gchar *ppath = hy_path_key (path, "package");
+	g_autofree gchar *account_path = hy_path_key (ppath, "account");
+	g_autofree gchar *account = NULL;
+	JsonObject *obj;
+
+	if (!json_object_has_member (item, "package"))
+		return TRUE;
+	obj = hy_rules_object (json_object_get_member (item, "package"), ppath, error);
+	if (obj == NULL || !hy_rules_check_keys (obj, ppath, known, error) ||
+	    !hy_rules_string (obj, ppath, "account", TRUE, &account, error) ||
+	    !hy_rules_string (obj, ppath, "item", TRUE, &out->item, error))
+		return FALSE;
+	if (g_strcmp0 (account, "count") == 0) {
+		out->kind = HY_PACKAGE_COUNT;
+		/* the bounds of a count lot */
+		return hy_rules_int (obj, ppath, "qty", TRUE, 1, 100000, &out->qty, error) &&
+		       hy_rules_int (obj, ppath, "valid_days", FALSE, 1, 36600, &out->valid_days,
+				     error);
+	}
+	if (g_strcmp0 (account, "time") == 0) {
+		out->kind = HY_PACKAGE_TIME;
+		if (json_object_has_member (obj, "valid_days")) {
+			g_autofree gchar *p = hy_path_key (ppath, "valid_days");
+			return hy_rules_fail (error, p, _ ("time packages do not expire"));
+		}
+		/* minutes: up to a year of play per package */
+		return hy_rules_int (obj, ppath, "qty", TRUE, 1, 527040, &out->qty, error);
+	}
+	return hy_rules_fail (error, account_path, _ ("not one of count, time"));
+}
+
 static gboolean
 hy_rules_parse_item (HyRules *rules, JsonObject *obj, const gchar *path, GError **error)
 {
 	static const gchar *const known[] = {"code",	      "name",	  "price", "member_price",
 					     "special_price", "category", "brand", "points_bp",
-					     "discount_bp",   NULL};
+					     "discount_bp",   "package",  NULL};
 	g_autoptr (GError) local = NULL;
 	HyItemRule *item = g_new0 (HyItemRule, 1);
 
@@ -324,7 +398,8 @@ hy_rules_parse_item (HyRules *rules, JsonObject *obj, const gchar *path, GError 
 			   &item->special_price, error) ||
 	    !hy_rules_string (obj, path, "category", FALSE, &item->category, error) ||
 	    !hy_rules_string (obj, path, "brand", FALSE, &item->brand, error) ||
-	    !hy_rules_factor (obj, path, &item->factor, error)) {
+	    !hy_rules_factor (obj, path, &item->factor, error) ||
+	    !hy_rules_parse_package (obj, path, &item->package, error)) {
 		hy_item_rule_free (item);
 		return FALSE;
 	}
@@ -339,8 +414,32 @@ hy_rules_parse_item (HyRules *rules, JsonObject *obj, const gchar *path, GError 
 	return TRUE;
 }
 
+/* A package credits an item of the document or the catalogue that is not itself a
+ * package. */
 static gboolean
-hy_rules_parse_items (HyRules *rules, JsonArray *array, GError **error)
+hy_rules_check_packages (HyRules *rules, GHashTable *catalogue, JsonArray *array, GError **error)
+{
+	for (guint i = 0; i < json_array_get_length (array); i++) {
+		JsonObject *obj = json_array_get_object_element (array, i);
+		const gchar *code = json_object_get_string_member (obj, "code");
+		const HyItemRule *item = g_hash_table_lookup (rules->items, code);
+		const HyItemRule *target;
+		g_autofree gchar *path = NULL;
+		if (item->package.kind == HY_PACKAGE_NONE)
+			continue;
+		path = g_strdup_printf ("items[%u].package.item", i);
+		target = g_hash_table_lookup (rules->items, item->package.item);
+		if (target == NULL &&
+		    (catalogue == NULL || !g_hash_table_contains (catalogue, item->package.item)))
+			return hy_rules_fail (error, path, _ ("no such item in “items”"));
+		if (target != NULL && target->package.kind != HY_PACKAGE_NONE)
+			return hy_rules_fail (error, path, _ ("is itself a package"));
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_items (HyRules *rules, GHashTable *catalogue, JsonArray *array, GError **error)
 {
 	for (guint i = 0; i < json_array_get_length (array); i++) {
 		g_autofree gchar *path = hy_path_index ("items", i);
@@ -348,7 +447,7 @@ hy_rules_parse_items (HyRules *rules, JsonArray *array, GError **error)
 		if (obj == NULL || !hy_rules_parse_item (rules, obj, path, error))
 			return FALSE;
 	}
-	return TRUE;
+	return hy_rules_check_packages (rules, catalogue, array, error);
 }
 
 /* "MM-DD" (any year, so 02-29 is allowed) as month × 100 + day. */
@@ -524,6 +623,58 @@ hy_rules_parse_prices (HyRules *rules,
 	return TRUE;
 }
 
+/* "time": {"unit_minutes", "grace_minutes"?, "free_minutes"?, "unit_price"?: {item: fen}} */
+static gboolean
+hy_rules_parse_time (HyRules *rules,
+		     GHashTable *catalogue,
+		     JsonObject *store,
+		     const gchar *path,
+		     HyTimeRules *out,
+		     GError **error)
+{
+	static const gchar *const known[] = {"unit_minutes", "grace_minutes", "free_minutes",
+					     "unit_price", NULL};
+	g_autofree gchar *tpath = hy_path_key (path, "time");
+	gint64 unit = 0, grace = 0, free_minutes = 0;
+	JsonObject *obj;
+
+	if (!json_object_has_member (store, "time"))
+		return TRUE;
+	obj = hy_rules_object (json_object_get_member (store, "time"), tpath, error);
+	if (obj == NULL || !hy_rules_check_keys (obj, tpath, known, error) ||
+	    !hy_rules_int (obj, tpath, "unit_minutes", TRUE, 1, 1440, &unit, error) ||
+	    !hy_rules_int (obj, tpath, "grace_minutes", FALSE, 0, unit - 1, &grace, error) ||
+	    !hy_rules_int (obj, tpath, "free_minutes", FALSE, 0, 1440, &free_minutes, error))
+		return FALSE;
+	out->set = TRUE;
+	out->unit_minutes = (gint) unit;
+	out->grace_minutes = (gint) grace;
+	out->free_minutes = (gint) free_minutes;
+	if (json_object_has_member (obj, "unit_price")) {
+		g_autofree gchar *ppath = hy_path_key (tpath, "unit_price");
+		JsonObject *prices =
+			hy_rules_object (json_object_get_member (obj, "unit_price"), ppath, error);
+		g_autoptr (GList) codes = NULL;
+		if (prices == NULL)
+			return FALSE;
+		codes = json_object_get_members (prices);
+		for (GList *l = codes; l != NULL; l = l->next) {
+			gint64 fen = 0;
+			if (!g_hash_table_contains (rules->items, l->data) &&
+			    (catalogue == NULL || !g_hash_table_contains (catalogue, l->data))) {
+				g_autofree gchar *p = hy_path_key (ppath, l->data);
+				return hy_rules_fail (error, p, _ ("no such item in “items”"));
+			}
+			if (!hy_rules_int (prices, ppath, l->data, TRUE, 0, HY_RULES_MAX_FEN, &fen,
+					   error))
+				return FALSE;
+			g_hash_table_insert (out->unit_prices, g_strdup (l->data),
+					     g_memdup2 (&fen, sizeof fen));
+		}
+	}
+	return TRUE;
+}
+
 static gboolean
 hy_rules_parse_store (HyRules *rules,
 		      GHashTable *catalogue,
@@ -544,6 +695,7 @@ hy_rules_parse_store (HyRules *rules,
 					     "prices",
 					     "periods",
 					     "order_total",
+					     "time",
 					     NULL};
 
 	if (!hy_rules_check_keys (obj, path, known, error) ||
@@ -555,7 +707,8 @@ hy_rules_parse_store (HyRules *rules,
 	    !hy_rules_bool (obj, path, "use_order_total", &store->use_order_total, error) ||
 	    !hy_rules_factor (obj, path, &store->factor, error) ||
 	    !hy_rules_parse_birthday (obj, path, store, error) ||
-	    !hy_rules_parse_prices (rules, catalogue, obj, path, store, error))
+	    !hy_rules_parse_prices (rules, catalogue, obj, path, store, error) ||
+	    !hy_rules_parse_time (rules, catalogue, obj, path, &store->time, error))
 		return FALSE;
 
 	if (json_object_has_member (obj, "periods")) {
@@ -594,6 +747,158 @@ hy_rules_parse_store (HyRules *rules,
 	return TRUE;
 }
 
+/* ---- loyalty: upgrades and recharge rules of levels, points, gifts ---- */
+
+static gboolean
+hy_rules_parse_recharge (JsonObject *obj, const gchar *path, HyRechargeRule *rule, GError **error)
+{
+	static const gchar *const known[] = {"min",	   "bonus_money", "bonus_points",
+					     "first_only", "instalments", NULL};
+	static const gchar *const inst_known[] = {"every_days", "times", "money", "points", NULL};
+	g_autofree gchar *ipath = hy_path_key (path, "instalments");
+	gint64 every = 0, times = 0;
+	JsonObject *inst;
+
+	if (!hy_rules_check_keys (obj, path, known, error) ||
+	    !hy_rules_int (obj, path, "min", TRUE, 1, HY_RULES_MAX_FEN, &rule->min, error) ||
+	    !hy_rules_int (obj, path, "bonus_money", FALSE, 0, HY_RULES_MAX_FEN, &rule->bonus_money,
+			   error) ||
+	    !hy_rules_int (obj, path, "bonus_points", FALSE, 0, HY_RULES_MAX_FEN,
+			   &rule->bonus_points, error) ||
+	    !hy_rules_bool (obj, path, "first_only", &rule->first_only, error))
+		return FALSE;
+	if (!json_object_has_member (obj, "instalments"))
+		return TRUE;
+	inst = hy_rules_object (json_object_get_member (obj, "instalments"), ipath, error);
+	if (inst == NULL || !hy_rules_check_keys (inst, ipath, inst_known, error) ||
+	    !hy_rules_int (inst, ipath, "every_days", TRUE, 1, 3660, &every, error) ||
+	    !hy_rules_int (inst, ipath, "times", TRUE, 1, 1000, &times, error) ||
+	    !hy_rules_int (inst, ipath, "money", FALSE, 0, HY_RULES_MAX_FEN,
+			   &rule->instalment_money, error) ||
+	    !hy_rules_int (inst, ipath, "points", FALSE, 0, HY_RULES_MAX_FEN,
+			   &rule->instalment_points, error))
+		return FALSE;
+	rule->every_days = (gint) every;
+	rule->times = (gint) times;
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_level_loyalty (JsonObject *obj,
+			      const gchar *path,
+			      HyLevelRule *level,
+			      GError **error)
+{
+	static const gchar *const upgrade_known[] = {"points", "deduct", NULL};
+	g_autofree gchar *upath = hy_path_key (path, "upgrade");
+	g_autofree gchar *rpath = hy_path_key (path, "recharge");
+	JsonArray *array;
+
+	if (json_object_has_member (obj, "upgrade")) {
+		JsonObject *up =
+			hy_rules_object (json_object_get_member (obj, "upgrade"), upath, error);
+		if (up == NULL || !hy_rules_check_keys (up, upath, upgrade_known, error) ||
+		    !hy_rules_int (up, upath, "points", TRUE, 0, HY_RULES_MAX_FEN,
+				   &level->upgrade_points, error) ||
+		    !hy_rules_bool (up, upath, "deduct", &level->upgrade_deduct, error))
+			return FALSE;
+		level->has_upgrade = TRUE;
+	}
+	if (!json_object_has_member (obj, "recharge"))
+		return TRUE;
+	array = hy_rules_array (json_object_get_member (obj, "recharge"), rpath, error);
+	if (array == NULL)
+		return FALSE;
+	for (guint i = 0; i < json_array_get_length (array); i++) {
+		g_autofree gchar *p = hy_path_index (rpath, i);
+		JsonObject *robj = hy_rules_object (json_array_get_element (array, i), p, error);
+		HyRechargeRule rule = {0};
+		if (robj == NULL || !hy_rules_parse_recharge (robj, p, &rule, error))
+			return FALSE;
+		for (guint j = 0; j < level->recharge->len; j++) {
+			if (g_array_index (level->recharge, HyRechargeRule, j).min == rule.min) {
+				g_autofree gchar *mp = hy_path_key (p, "min");
+				return hy_rules_fail (error, mp,
+						      _ ("another recharge rule has this minimum"));
+			}
+		}
+		g_array_append_val (level->recharge, rule);
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_points (HyRules *rules, JsonObject *doc, GError **error)
+{
+	static const gchar *const known[] = {"expire_days", "recharge_earns",
+					     "balance_payment_earns", "cash_value", NULL};
+	static const gchar *const cash_known[] = {"points", "fen", NULL};
+	HyPointsRules *points = &rules->points;
+	gint64 expire = 0;
+	JsonObject *obj;
+
+	if (!json_object_has_member (doc, "points"))
+		return TRUE;
+	obj = hy_rules_object (json_object_get_member (doc, "points"), "points", error);
+	if (obj == NULL || !hy_rules_check_keys (obj, "points", known, error) ||
+	    !hy_rules_int (obj, "points", "expire_days", FALSE, 0, 36600, &expire, error) ||
+	    !hy_rules_bool (obj, "points", "recharge_earns", &points->recharge_earns, error) ||
+	    !hy_rules_bool (obj, "points", "balance_payment_earns", &points->balance_payment_earns,
+			    error))
+		return FALSE;
+	points->expire_days = (gint) expire;
+	if (json_object_has_member (obj, "cash_value")) {
+		JsonObject *cash = hy_rules_object (json_object_get_member (obj, "cash_value"),
+						    "points.cash_value", error);
+		if (cash == NULL ||
+		    !hy_rules_check_keys (cash, "points.cash_value", cash_known, error) ||
+		    !hy_rules_int (cash, "points.cash_value", "points", TRUE, 1, HY_RULES_MAX_FEN,
+				   &points->cash_points, error) ||
+		    !hy_rules_int (cash, "points.cash_value", "fen", TRUE, 1, HY_RULES_MAX_FEN,
+				   &points->cash_fen, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_rules_parse_gifts (HyRules *rules, JsonObject *doc, GError **error)
+{
+	static const gchar *const known[] = {"code", "name", "points", "stock", NULL};
+	JsonArray *array;
+
+	if (!json_object_has_member (doc, "gifts"))
+		return TRUE;
+	array = hy_rules_array (json_object_get_member (doc, "gifts"), "gifts", error);
+	if (array == NULL)
+		return FALSE;
+	for (guint i = 0; i < json_array_get_length (array); i++) {
+		g_autofree gchar *path = hy_path_index ("gifts", i);
+		JsonObject *obj = hy_rules_object (json_array_get_element (array, i), path, error);
+		HyGiftRule *gift;
+		if (obj == NULL || !hy_rules_check_keys (obj, path, known, error))
+			return FALSE;
+		gift = g_new0 (HyGiftRule, 1);
+		gift->stock = -1;
+		g_ptr_array_add (rules->gifts, gift);
+		if (!hy_rules_string (obj, path, "code", TRUE, &gift->code, error) ||
+		    !hy_rules_string (obj, path, "name", TRUE, &gift->name, error) ||
+		    !hy_rules_int (obj, path, "points", TRUE, 1, HY_RULES_MAX_FEN, &gift->points,
+				   error) ||
+		    !hy_rules_int (obj, path, "stock", FALSE, 0, 100000000, &gift->stock, error))
+			return FALSE;
+		for (guint j = 0; j + 1 < rules->gifts->len; j++) {
+			const HyGiftRule *other = g_ptr_array_index (rules->gifts, j);
+			if (g_strcmp0 (other->code, gift->code) == 0) {
+				g_autofree gchar *p = hy_path_key (path, "code");
+				return hy_rules_fail (error, p,
+						      _ ("a gift with this code is listed twice"));
+			}
+		}
+	}
+	return TRUE;
+}
+
 HyRules *
 hy_rules_from_node (JsonNode *root, GError **error)
 {
@@ -603,14 +908,15 @@ hy_rules_from_node (JsonNode *root, GError **error)
 HyRules *
 hy_rules_from_node_full (JsonNode *root, GHashTable *catalogue, GError **error)
 {
-	static const gchar *const known[] = {"levels", "items",	 "categories",
-					     "brands", "stores", NULL};
+	static const gchar *const known[] = {"levels", "items",	 "categories", "brands",
+					     "stores", "points", "gifts",      NULL};
 	g_autoptr (HyRules) rules = hy_rules_new ();
 	JsonObject *doc = hy_rules_object (root, "", error);
 	JsonObject *stores;
 	g_autoptr (GList) codes = NULL;
 
-	if (doc == NULL || !hy_rules_check_keys (doc, "", known, error))
+	if (doc == NULL || !hy_rules_check_keys (doc, "", known, error) ||
+	    !hy_rules_parse_points (rules, doc, error) || !hy_rules_parse_gifts (rules, doc, error))
 		return NULL;
 	/* items first: store prices refer to them */
 	for (guint k = 0; k < 4; k++) {
@@ -626,7 +932,7 @@ hy_rules_from_node_full (JsonNode *root, GHashTable *catalogue, GError **error)
 		if (k == 0)
 			ok = hy_rules_parse_levels (rules, array, error);
 		else if (k == 1)
-			ok = hy_rules_parse_items (rules, array, error);
+			ok = hy_rules_parse_items (rules, catalogue, array, error);
 		else
 			ok = hy_rules_parse_groups (k == 2 ? rules->categories : rules->brands, key,
 						    array, error);
@@ -769,6 +1075,24 @@ hy_rules_add_period (JsonBuilder *b, const HyPeriodRule *period)
 }
 
 static void
+hy_rules_add_time (JsonBuilder *b, const HyTimeRules *time)
+{
+	g_autoptr (GList) codes = hy_rules_sorted_keys (time->unit_prices);
+	json_builder_set_member_name (b, "time");
+	json_builder_begin_object (b);
+	hy_rules_add_int (b, "unit_minutes", time->unit_minutes);
+	hy_rules_add_int (b, "grace_minutes", time->grace_minutes);
+	hy_rules_add_int (b, "free_minutes", time->free_minutes);
+	json_builder_set_member_name (b, "unit_price");
+	json_builder_begin_object (b);
+	for (GList *l = codes; l != NULL; l = l->next)
+		hy_rules_add_int (b, l->data,
+				  *(gint64 *) g_hash_table_lookup (time->unit_prices, l->data));
+	json_builder_end_object (b);
+	json_builder_end_object (b);
+}
+
+static void
 hy_rules_add_store (JsonBuilder *b, const HyStoreRules *store)
 {
 	static const gchar *const modes[] = {"day", "week", "month"};
@@ -810,7 +1134,90 @@ hy_rules_add_store (JsonBuilder *b, const HyStoreRules *store)
 		json_builder_end_object (b);
 	}
 	json_builder_end_array (b);
+	if (store->time.set)
+		hy_rules_add_time (b, &store->time);
 	json_builder_end_object (b);
+}
+
+static void
+hy_rules_add_package (JsonBuilder *b, const HyPackageRule *package)
+{
+	json_builder_set_member_name (b, "package");
+	json_builder_begin_object (b);
+	hy_rules_add_string (b, "account", package->kind == HY_PACKAGE_COUNT ? "count" : "time");
+	hy_rules_add_string (b, "item", package->item);
+	hy_rules_add_int (b, "qty", package->qty);
+	if (package->valid_days > 0)
+		hy_rules_add_int (b, "valid_days", package->valid_days);
+	json_builder_end_object (b);
+}
+
+static void
+hy_rules_add_level_loyalty (JsonBuilder *b, const HyLevelRule *level)
+{
+	if (level->has_upgrade) {
+		json_builder_set_member_name (b, "upgrade");
+		json_builder_begin_object (b);
+		hy_rules_add_int (b, "points", level->upgrade_points);
+		hy_rules_add_bool (b, "deduct", level->upgrade_deduct);
+		json_builder_end_object (b);
+	}
+	if (level->recharge == NULL || level->recharge->len == 0)
+		return;
+	json_builder_set_member_name (b, "recharge");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < level->recharge->len; i++) {
+		const HyRechargeRule *rule = &g_array_index (level->recharge, HyRechargeRule, i);
+		json_builder_begin_object (b);
+		hy_rules_add_int (b, "min", rule->min);
+		hy_rules_add_int (b, "bonus_money", rule->bonus_money);
+		hy_rules_add_int (b, "bonus_points", rule->bonus_points);
+		hy_rules_add_bool (b, "first_only", rule->first_only);
+		if (rule->times > 0) {
+			json_builder_set_member_name (b, "instalments");
+			json_builder_begin_object (b);
+			hy_rules_add_int (b, "every_days", rule->every_days);
+			hy_rules_add_int (b, "times", rule->times);
+			hy_rules_add_int (b, "money", rule->instalment_money);
+			hy_rules_add_int (b, "points", rule->instalment_points);
+			json_builder_end_object (b);
+		}
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+}
+
+static void
+hy_rules_add_loyalty (JsonBuilder *b, const HyRules *rules)
+{
+	const HyPointsRules *points = &rules->points;
+	json_builder_set_member_name (b, "points");
+	json_builder_begin_object (b);
+	if (points->expire_days > 0)
+		hy_rules_add_int (b, "expire_days", points->expire_days);
+	hy_rules_add_bool (b, "recharge_earns", points->recharge_earns);
+	hy_rules_add_bool (b, "balance_payment_earns", points->balance_payment_earns);
+	if (points->cash_fen > 0) {
+		json_builder_set_member_name (b, "cash_value");
+		json_builder_begin_object (b);
+		hy_rules_add_int (b, "points", points->cash_points);
+		hy_rules_add_int (b, "fen", points->cash_fen);
+		json_builder_end_object (b);
+	}
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "gifts");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < rules->gifts->len; i++) {
+		const HyGiftRule *gift = g_ptr_array_index (rules->gifts, i);
+		json_builder_begin_object (b);
+		hy_rules_add_string (b, "code", gift->code);
+		hy_rules_add_string (b, "name", gift->name);
+		hy_rules_add_int (b, "points", gift->points);
+		if (gift->stock >= 0)
+			hy_rules_add_int (b, "stock", gift->stock);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
 }
 
 JsonNode *
@@ -829,6 +1236,7 @@ hy_rules_to_node (const HyRules *rules)
 		json_builder_begin_object (b);
 		hy_rules_add_string (b, "name", level->name);
 		hy_rules_add_factor (b, level->factor);
+		hy_rules_add_level_loyalty (b, level);
 		json_builder_end_object (b);
 	}
 	json_builder_end_array (b);
@@ -848,6 +1256,8 @@ hy_rules_to_node (const HyRules *rules)
 		hy_rules_add_string (b, "brand", item->brand);
 		if (item->has_factor)
 			hy_rules_add_factor (b, item->factor);
+		if (item->package.kind != HY_PACKAGE_NONE)
+			hy_rules_add_package (b, &item->package);
 		json_builder_end_object (b);
 	}
 	json_builder_end_array (b);
@@ -860,6 +1270,7 @@ hy_rules_to_node (const HyRules *rules)
 		hy_rules_add_store (b, g_hash_table_lookup (rules->stores, l->data));
 	}
 	json_builder_end_object (b);
+	hy_rules_add_loyalty (b, rules);
 	json_builder_end_object (b);
 	return json_builder_get_root (b);
 }

@@ -18,10 +18,67 @@ typedef struct {
 
 #define HY_FACTOR_NEUTRAL ((HyFactor){10000, 10000})
 
+/* A recharge rule of a level (seed 000 p. 10): a recharge of at least `min` fen gives
+ * bonus money and points (on the card's first recharge only, when `first_only`), then
+ * `times` instalments of `instalment_money` and `instalment_points`, one every
+ * `every_days` days after the recharge's day. */
+typedef struct {
+	gint64 min;	     /* fen */
+	gint64 bonus_money;  /* fen */
+	gint64 bonus_points; /* hundredths */
+	gboolean first_only;
+	gint every_days; /* 0 with times 0: no instalments */
+	gint times;
+	gint64 instalment_money;  /* fen */
+	gint64 instalment_points; /* hundredths */
+} HyRechargeRule;
+
 typedef struct {
 	gchar *name;
 	HyFactor factor;
+	/* upgrade to this level (seed 000 p. 11) once the member's accumulated earned
+	 * points reach `upgrade_points`; the points are then taken off the card when
+	 * `upgrade_deduct` */
+	gboolean has_upgrade;
+	gint64 upgrade_points; /* hundredths */
+	gboolean upgrade_deduct;
+	GArray *recharge; /* HyRechargeRule, in file order */
 } HyLevelRule;
+
+/* The top-level "points" object. */
+typedef struct {
+	gint expire_days; /* 0: earned points never expire */
+	gboolean recharge_earns;
+	gboolean balance_payment_earns;
+	/* what points are worth as money (points-to-cash, the points tender):
+	 * `cash_points` hundredths are `cash_fen` fen; 0 and 0 when not offered */
+	gint64 cash_points;
+	gint64 cash_fen;
+} HyPointsRules;
+
+/* A gift of the redemption catalogue: its cost and, in a document, the stock to set. */
+typedef struct {
+	gchar *code;
+	gchar *name;
+	gint64 points; /* hundredths, per gift */
+	gint64 stock;  /* -1: not given (an import leaves the stock alone) */
+} HyGiftRule;
+
+/* An item sold as a package (套餐): selling it credits the card with uses of a count
+ * item (a lot expiring `valid_days` after the sale, or never when 0) or with minutes
+ * of a time item. */
+typedef enum {
+	HY_PACKAGE_NONE,
+	HY_PACKAGE_COUNT,
+	HY_PACKAGE_TIME,
+} HyPackageKind;
+
+typedef struct {
+	HyPackageKind kind;
+	gchar *item;	   /* the count or time item credited */
+	gint64 qty;	   /* uses, or minutes, per package sold */
+	gint64 valid_days; /* count packages; 0 = never expires */
+} HyPackageRule;
 
 typedef struct {
 	gchar *code;
@@ -33,6 +90,7 @@ typedef struct {
 	gchar *brand;	      /* or NULL */
 	gboolean has_factor;  /* else the category's, else the brand's */
 	HyFactor factor;
+	HyPackageRule package; /* kind HY_PACKAGE_NONE: not a package */
 } HyItemRule;
 
 typedef enum {
@@ -66,6 +124,19 @@ typedef enum {
 	HY_BIRTHDAY_MONTH,
 } HyBirthdayMode;
 
+/* Time-card sessions (计时): elapsed time is billed in whole units; up to
+ * `grace_minutes` past a unit are not billed, a session of at most `free_minutes` is
+ * free, any other is at least one unit. Billed time comes off the card's time balance
+ * of the item; what the balance does not cover is charged from stored value at the
+ * item's `unit_prices` (pro rata), or refused when the item has none. */
+typedef struct {
+	gboolean set; /* present in the document */
+	gint unit_minutes;
+	gint grace_minutes;
+	gint free_minutes;
+	GHashTable *unit_prices; /* item code -> gint64 * fen per unit */
+} HyTimeRules;
+
 typedef struct {
 	gchar *code;
 	gboolean use_level_points;
@@ -80,6 +151,7 @@ typedef struct {
 	GHashTable *prices;  /* item code -> gint64 * fen (分店自行定价) */
 	GPtrArray *periods;  /* HyPeriodRule, in file order */
 	GArray *order_bands; /* HyOrderBand */
+	HyTimeRules time;
 } HyStoreRules;
 
 /* Shared read-only once built: hy_rules_ref, and hy_rules_free drops a reference. */
@@ -91,6 +163,8 @@ typedef struct {
 	GHashTable *categories; /* name -> HyFactor * */
 	GHashTable *brands;	/* name -> HyFactor * */
 	GHashTable *stores;	/* code -> HyStoreRules */
+	HyPointsRules points;
+	GPtrArray *gifts; /* HyGiftRule, in file order */
 } HyRules;
 
 HyRules *
@@ -116,6 +190,10 @@ hy_rules_from_node_full (JsonNode *root, GHashTable *catalogue, GError **error);
 /* The canonical document; from_json (to_json (r)) gives the same rules. */
 JsonNode *
 hy_rules_to_node (const HyRules *rules);
+
+/* The gift of that code, or NULL. */
+const HyGiftRule *
+hy_rules_get_gift (const HyRules *rules, const gchar *code);
 
 /* The store's rules, or neutral rules (all switches off, 100%) when the store has none. */
 const HyStoreRules *

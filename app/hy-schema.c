@@ -214,10 +214,100 @@ static const gchar *migration_v1 =
 	"  stock_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);";
 
 /* v2: loyalty: recharge bonus rules and instalments, points batches, gifts */
-static const gchar *migration_v2 = "-- loyalty (in progress)\n";
+static const gchar *migration_v2 =
+	/* a level's upgrade and recharge rules, as the rules document's JSON */
+	"ALTER TABLE levels ADD COLUMN loyalty TEXT;"
+	/* the gift catalogue (HQ-owned); stock is the sum of its moves, a ledger, so
+	 * that stores redeeming offline never overwrite each other's counts */
+	"CREATE TABLE gifts ("
+	"  id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  points INTEGER NOT NULL CHECK (points > 0), active INTEGER NOT NULL DEFAULT 1,"
+	"  version INTEGER NOT NULL DEFAULT 1, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL);"
+	"CREATE TABLE gift_moves ("
+	"  id TEXT PRIMARY KEY, gift_id TEXT NOT NULL, delta INTEGER NOT NULL,"
+	"  op TEXT NOT NULL, op_id TEXT NOT NULL, card_id TEXT,"
+	"  store_id TEXT NOT NULL, operator_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX gift_moves_gift ON gift_moves (gift_id);"
+	/* points earned in batches, each with its own expiry; spending draws on the
+	 * oldest first (points_uses). Points of the balance not in any batch (from before
+	 * v2) count as older than every batch */
+	"CREATE TABLE points_batches ("
+	"  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, member_id TEXT NOT NULL,"
+	"  points INTEGER NOT NULL CHECK (points > 0), earned_on TEXT NOT NULL,"
+	"  expires_on TEXT, op TEXT NOT NULL, op_id TEXT NOT NULL,"
+	"  store_id TEXT NOT NULL, operator_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX points_batches_card ON points_batches (card_id, earned_on);"
+	"CREATE INDEX points_batches_member ON points_batches (member_id);"
+	"CREATE INDEX points_batches_expiry ON points_batches (expires_on);"
+	"CREATE TABLE points_uses ("
+	"  id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, points INTEGER NOT NULL CHECK (points > 0),"
+	"  op TEXT NOT NULL, op_id TEXT NOT NULL,"
+	"  store_id TEXT NOT NULL, operator_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX points_uses_batch ON points_uses (batch_id);"
+	/* recharge bonus instalments: one schedule per recharge that has them, one payout
+	 * row per instalment paid (the unique pair makes the due-job idempotent) */
+	"CREATE TABLE recharge_schedules ("
+	"  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, member_id TEXT NOT NULL,"
+	"  recharge_op_id TEXT NOT NULL, starts_on TEXT NOT NULL,"
+	"  every_days INTEGER NOT NULL CHECK (every_days > 0),"
+	"  times INTEGER NOT NULL CHECK (times > 0),"
+	"  money INTEGER NOT NULL, points INTEGER NOT NULL,"
+	"  store_id TEXT NOT NULL, operator_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE recharge_payouts ("
+	"  id TEXT PRIMARY KEY, schedule_id TEXT NOT NULL, instalment INTEGER NOT NULL,"
+	"  due_on TEXT NOT NULL, op_id TEXT NOT NULL,"
+	"  store_id TEXT NOT NULL, operator_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  UNIQUE (schedule_id, instalment)) WITHOUT ROWID;"
+	"CREATE TRIGGER gift_moves_no_change BEFORE UPDATE ON gift_moves"
+	"  BEGIN SELECT RAISE (ABORT, 'gift moves are insert-only'); END;"
+	"CREATE TRIGGER points_batches_no_change BEFORE UPDATE ON points_batches"
+	"  BEGIN SELECT RAISE (ABORT, 'points batches are insert-only'); END;"
+	"CREATE TRIGGER points_uses_no_change BEFORE UPDATE ON points_uses"
+	"  BEGIN SELECT RAISE (ABORT, 'points uses are insert-only'); END;"
+	"CREATE TRIGGER recharge_schedules_no_change BEFORE UPDATE ON recharge_schedules"
+	"  BEGIN SELECT RAISE (ABORT, 'recharge schedules are insert-only'); END;"
+	"CREATE TRIGGER recharge_payouts_no_change BEFORE UPDATE ON recharge_payouts"
+	"  BEGIN SELECT RAISE (ABORT, 'recharge payouts are insert-only'); END;"
+	/* built-in roles of an existing database get the new permissions their defaults
+	 * now have (hy-permission.c); new databases are created with them */
+	"UPDATE roles SET permissions = trim (permissions || ' points.redeem')"
+	"  WHERE builtin = 1 AND name IN ('cashier', 'store-manager', 'hq-admin');"
+	"UPDATE roles SET permissions = trim (permissions || ' loyalty.due')"
+	"  WHERE builtin = 1 AND name IN ('store-manager', 'hq-admin');";
 
 /* v3: business modes: time-card sessions, direct deductions, count packages */
-static const gchar *migration_v3 = "-- business modes (in progress)\n";
+static const gchar *migration_v3 =
+	/* an item sold as a package: its rules-document object, or NULL */
+	"ALTER TABLE items ADD COLUMN package TEXT;"
+	/* time-card sessions (计时): a check-in, and its check-out once the session is
+	 * billed; both insert-only. A session without an end is open. */
+	"CREATE TABLE time_sessions ("
+	"  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, item TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL, store_id TEXT NOT NULL, operator_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE INDEX time_sessions_card ON time_sessions (card_id, item);"
+	"CREATE INDEX time_sessions_store ON time_sessions (store_id, started_at);"
+	"CREATE TABLE time_session_ends ("
+	"  id TEXT PRIMARY KEY, session_id TEXT NOT NULL UNIQUE, ended_at INTEGER NOT NULL,"
+	"  seconds INTEGER NOT NULL CHECK (seconds >= 0), units INTEGER NOT NULL,"
+	"  billed_seconds INTEGER NOT NULL, time_deducted INTEGER NOT NULL,"
+	"  money INTEGER NOT NULL, sale_id TEXT,"
+	"  store_id TEXT NOT NULL, operator_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL, origin_store TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER time_sessions_no_change BEFORE UPDATE ON time_sessions"
+	"  BEGIN SELECT RAISE (ABORT, 'time sessions are insert-only'); END;"
+	"CREATE TRIGGER time_session_ends_no_change BEFORE UPDATE ON time_session_ends"
+	"  BEGIN SELECT RAISE (ABORT, 'time session ends are insert-only'); END;"
+	/* built-in roles of an existing database get the new permissions their defaults
+	 * now have (hy-permission.c); new databases are created with them */
+	"UPDATE roles SET permissions = trim (permissions || ' direct.deduct time.session')"
+	"  WHERE builtin = 1 AND name IN ('cashier', 'store-manager', 'hq-admin');";
 
 /* v4: replication: relay cursors, enrolment, terminals' credentials */
 static const gchar *migration_v4 = "-- replication (in progress)\n";

@@ -315,12 +315,68 @@ hy_verify_chain (HyDb *db,
 	return TRUE;
 }
 
+/* Points batches (schema v2): none drawn on beyond what it holds, and together never
+ * more than the card's points in the ledger (which may hold more: points from before
+ * v2). */
+static gboolean
+hy_verify_points_batches (HyDb *db, GPtrArray *problems, GError **error)
+{
+	g_autoptr (sqlite3_stmt) stmt = hy_verify_prepare (
+		db,
+		"SELECT b.card_id, b.id, b.points - coalesce ((SELECT sum (u.points) "
+		"FROM points_uses u WHERE u.batch_id = b.id), 0) AS remaining "
+		"FROM points_batches b WHERE remaining < 0 ORDER BY b.card_id, b.id",
+		error);
+	g_autoptr (sqlite3_stmt) over = NULL;
+	gboolean has_row = FALSE;
+
+	if (stmt == NULL)
+		return FALSE;
+	while (TRUE) {
+		if (!hy_verify_step (db, stmt, &has_row, error))
+			return FALSE;
+		if (!has_row)
+			break;
+		hy_verify_problem (problems,
+				   _ ("card %s: points batch %s is overdrawn by %" PRId64
+				      " hundredths of a point"),
+				   (const gchar *) sqlite3_column_text (stmt, 0),
+				   (const gchar *) sqlite3_column_text (stmt, 1),
+				   -(gint64) sqlite3_column_int64 (stmt, 2));
+	}
+	over = hy_verify_prepare (
+		db,
+		"SELECT card_id, left, (SELECT coalesce (sum (delta), 0) FROM account_entries e "
+		"WHERE e.card_id = t.card_id AND e.account = 'points' AND e.item = '') AS held "
+		"FROM (SELECT b.card_id, sum (b.points - coalesce ((SELECT sum (u.points) "
+		"FROM points_uses u WHERE u.batch_id = b.id), 0)) AS left "
+		"FROM points_batches b GROUP BY b.card_id) t WHERE left > held ORDER BY card_id",
+		error);
+	if (over == NULL)
+		return FALSE;
+	while (TRUE) {
+		if (!hy_verify_step (db, over, &has_row, error))
+			return FALSE;
+		if (!has_row)
+			break;
+		hy_verify_problem (problems,
+				   _ ("card %s: points batches hold %" PRId64
+				      " hundredths of a point, the balance only %" PRId64),
+				   (const gchar *) sqlite3_column_text (over, 0),
+				   (gint64) sqlite3_column_int64 (over, 1),
+				   (gint64) sqlite3_column_int64 (over, 2));
+	}
+	return TRUE;
+}
+
 static gboolean
 hy_verify_run (HyDb *db, GPtrArray *problems, GError **error)
 {
 	if (!hy_verify_sqlite (db, problems, error))
 		return FALSE;
 	if (!hy_verify_balances (db, problems, error))
+		return FALSE;
+	if (!hy_verify_points_batches (db, problems, error))
 		return FALSE;
 	if (!hy_verify_chain (db, _ ("audit"), "audit", HY_AUDIT_CHAINED_COLUMNS,
 			      HY_AUDIT_N_CHAINED_COLUMNS, "audit_head", problems, error))

@@ -9,6 +9,7 @@
 #include "hy-hlc.h"
 #include "hy-id.h"
 #include "hy-outbox.h"
+#include "hy-permission.h"
 #include "hy-test-common.h"
 #include "hy-verify.h"
 
@@ -114,6 +115,21 @@ test_db_migrate_fixture (gconstpointer user_data)
 			 ==, SQLITE_OK);
 	g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
 	g_assert_cmpstr ((const gchar *) sqlite3_column_text (stmt, 0), ==, "张三");
+	sqlite3_finalize (stmt);
+	/* built-in roles gained the permissions their defaults gained since */
+	g_assert_cmpint (
+		sqlite3_prepare_v2 (hy_db_get_handle (db),
+				    "SELECT name, permissions FROM roles WHERE builtin = 1", -1,
+				    &stmt, NULL),
+		==, SQLITE_OK);
+	while (sqlite3_step (stmt) == SQLITE_ROW) {
+		const gchar *role = (const gchar *) sqlite3_column_text (stmt, 0);
+		HyPermissions have = 0;
+		g_assert_true (hy_permissions_from_string (
+			(const gchar *) sqlite3_column_text (stmt, 1), &have, &error));
+		g_assert_no_error (error);
+		g_assert_cmphex (have, ==, hy_permission_default_role (role));
+	}
 	sqlite3_finalize (stmt);
 	{
 		/* chains, balances and the audit log of the old file still verify */

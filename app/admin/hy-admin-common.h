@@ -161,6 +161,7 @@ extern const HyAdminCommand hy_admin_card_commands[];
 extern const HyAdminCommand hy_admin_points_commands[];
 extern const HyAdminCommand hy_admin_count_commands[]; /* hy-admin-count.c */
 extern const HyAdminCommand hy_admin_rules_commands[]; /* hy-admin-rules.c */
+extern const HyAdminCommand hy_admin_time_commands[]; /* hy-admin-time.c */
 
 gint
 hy_admin_cmd_init (gint argc, gchar **argv);
@@ -184,5 +185,15 @@ gint
 hy_admin_cmd_receipt (gint argc, gchar **argv); /* hy-admin-sell.c */
 gint
 hy_admin_cmd_refund (gint argc, gchar **argv); /* hy-admin-refund.c */
+gint
+hy_admin_cmd_deduct (gint argc, gchar **argv); /* hy-admin-deduct.c */
+gint
+hy_admin_cmd_due (gint argc, gchar **argv); /* hy-admin-loyalty.c */
+gint
+hy_admin_cmd_redeem (gint argc, gchar **argv); /* hy-admin-loyalty.c */
+gint
+hy_admin_cmd_points_cash (gint argc, gchar **argv); /* hy-admin-loyalty.c */
+gint
+hy_admin_cmd_points_batches (gint argc, gchar **argv); /* hy-admin-loyalty.c */
 
 G_END_DECLS

@@ -8,6 +8,15 @@
 #include "hy-admin-common.h"
 #include "hy-count.h"
 
+/* A lot is good through the end of its expiry day. */
+static gboolean
+hy_admin_count_expired (const HyCountLot *lot)
+{
+	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+	g_autofree gchar *today = g_date_time_format (now, "%Y-%m-%d");
+	return lot->expires_on != NULL && g_strcmp0 (lot->expires_on, today) < 0;
+}
+
 static JsonArray *
 hy_admin_count_lots_json (GPtrArray *lots)
 {
@@ -22,6 +31,7 @@ hy_admin_count_lots_json (GPtrArray *lots)
 			json_object_set_string_member (obj, "expires_on", lot->expires_on);
 		else
 			json_object_set_null_member (obj, "expires_on");
+		json_object_set_boolean_member (obj, "expired", hy_admin_count_expired (lot));
 		json_array_add_object_element (array, obj);
 	}
 	return array;
@@ -47,8 +57,10 @@ hy_admin_count_print (HyDb *db, const gchar *card, const gchar *op_id, gboolean 
 		g_print (_ ("No uses left on this card.\n"));
 	for (guint i = 0; i < lots->len; i++) {
 		const HyCountLot *lot = g_ptr_array_index (lots, i);
-		g_print (_ ("%s: %" PRId64 " of %" PRId64 " left, %s\n"), lot->item, lot->remaining,
-			 lot->qty, lot->expires_on != NULL ? lot->expires_on : _ ("never expires"));
+		g_print (_ ("%s: %" PRId64 " of %" PRId64 " left, %s%s\n"), lot->item,
+			 lot->remaining, lot->qty,
+			 lot->expires_on != NULL ? lot->expires_on : _ ("never expires"),
+			 hy_admin_count_expired (lot) ? _ (" (expired)") : "");
 	}
 	return HY_ADMIN_EXIT_OK;
 }

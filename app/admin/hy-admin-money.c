@@ -6,6 +6,30 @@
 #include "hy-admin-common.h"
 #include "hy-card.h"
 #include "hy-ledger.h"
+#include "hy-recharge.h"
+
+/* What the recharge rules gave, under the recharge line. */
+static void
+hy_admin_print_recharge_bonus (const HyRechargeResult *r)
+{
+	if (r->bonus_money > 0 || r->bonus_points > 0) {
+		g_autofree gchar *money = hy_admin_format_hundredths (r->bonus_money);
+		g_autofree gchar *points = hy_admin_format_hundredths (r->bonus_points);
+		g_print (_ ("Bonus: ¥%s and %s points.\n"), money, points);
+	}
+	if (r->earned_points > 0) {
+		g_autofree gchar *points = hy_admin_format_hundredths (r->earned_points);
+		g_print (_ ("Earned: %s points.\n"), points);
+	}
+	if (r->schedule_id != NULL) {
+		g_autofree gchar *money = hy_admin_format_hundredths (r->instalment_money);
+		g_autofree gchar *points = hy_admin_format_hundredths (r->instalment_points);
+		g_print (_ ("Then every %d days, %d times: ¥%s and %s points.\n"), r->every_days,
+			 r->times, money, points);
+	}
+	if (r->level != NULL)
+		g_print (_ ("The member moved up to %s.\n"), r->level);
+}
 
 typedef enum {
 	HY_ADMIN_MONEY_RECHARGE,
@@ -42,6 +66,7 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (HyDb) db = NULL;
 	g_autoptr (HyActor) actor = NULL;
+	g_autoptr (HyRechargeResult) recharge = NULL;
 	gint64 amount = 0;
 	gint64 balance = 0;
 	gboolean ok;
@@ -77,9 +102,12 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 	actor = hy_admin_login (db, &options, &error);
 	if (actor == NULL)
 		return hy_admin_fail (error);
-	if (op == HY_ADMIN_MONEY_RECHARGE)
-		ok = hy_ledger_recharge (db, actor, card, amount, note, &op_id, &error);
-	else
+	if (op == HY_ADMIN_MONEY_RECHARGE) {
+		/* with the recharge rules: the bonus shows in the output */
+		ok = hy_recharge (db, actor, card, amount, note, NULL, &recharge, &error);
+		if (ok)
+			op_id = g_strdup (recharge->op_id);
+	} else
 		ok = hy_ledger_withdraw (db, actor, card, amount, note, &op_id, &error);
 	if (!ok)
 		return hy_admin_fail (error);
@@ -88,7 +116,9 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 		return hy_admin_fail (error);
 
 	if (options.json) {
-		g_autoptr (JsonObject) object = json_object_new ();
+		g_autoptr (JsonObject) object = recharge != NULL
+							? hy_recharge_result_to_json (recharge)
+							: json_object_new ();
 		json_object_set_string_member (object, "op_id", op_id);
 		json_object_set_string_member (object, "card", number);
 		json_object_set_int_member (object, "amount", amount);
@@ -101,6 +131,8 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 				 ? _ ("Recharged ¥%s to card %s; balance ¥%s (operation %s).\n")
 				 : _ ("Withdrew ¥%s from card %s; balance ¥%s (operation %s).\n"),
 			 amount_yuan, number, balance_yuan, op_id);
+		if (recharge != NULL)
+			hy_admin_print_recharge_bonus (recharge);
 	}
 	return HY_ADMIN_EXIT_OK;
 }
@@ -185,4 +217,7 @@ hy_admin_cmd_points_adjust (gint argc, gchar **argv)
 const HyAdminCommand hy_admin_points_commands[] = {
 	{"adjust", N_ ("Add or deduct points by hand, with a reason"), hy_admin_cmd_points_adjust,
 	 NULL},
+	{"cash", N_ ("Turn points into stored value"), hy_admin_cmd_points_cash, NULL},
+	{"batches", N_ ("List a card’s points batches and when they expire"),
+	 hy_admin_cmd_points_batches, NULL},
 	{NULL}};

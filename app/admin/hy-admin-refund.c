@@ -129,6 +129,9 @@ hy_admin_print_refund_text (const gchar *refund_id, JsonNode *node)
 	hy_admin_refund_amount (out, _ ("Returned:"), TRUE, hy_admin_refund_int (result, "amount"));
 	hy_admin_refund_amount (out, _ ("To stored value:"), TRUE,
 				hy_admin_refund_int (result, "to_balance"));
+	if (hy_admin_refund_int (result, "to_points") > 0)
+		hy_admin_refund_amount (out, _ ("As points:"), TRUE,
+					hy_admin_refund_int (result, "to_points"));
 	hy_admin_refund_amount (out, _ ("In cash:"), TRUE, hy_admin_refund_int (result, "to_cash"));
 	hy_admin_refund_amount (out, _ ("Points taken back:"), FALSE,
 				hy_admin_refund_int (result, "points"));

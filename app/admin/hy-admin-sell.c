@@ -73,7 +73,7 @@ hy_admin_sell_parse_pay (HyAdminSale *sale, const gchar *text, GError **error)
 	if (!hy_tender_method_from_string (parts[0], &tender.method)) {
 		hy_admin_set_usage_error (error,
 					  _ ("--pay: “%s”: unknown method “%s” (cash, bank_card, "
-					     "cheque, balance, voucher, coupon)"),
+					     "cheque, balance, voucher, coupon, points)"),
 					  text, parts[0]);
 		return FALSE;
 	}
@@ -354,8 +354,9 @@ hy_admin_cmd_sell (gint argc, gchar **argv)
 		{"amount", 0, 0, G_OPTION_ARG_STRING, &amount_text,
 		 N_ ("A quick sale by amount, in fen"), N_ ("FEN")},
 		{"pay", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pays,
-		 N_ ("A tender: cash, bank_card, cheque, balance, voucher or coupon, the amount "
-		     "in fen and a voucher, cheque or slip number; may be repeated"),
+		 N_ ("A tender: cash, bank_card, cheque, balance, voucher, coupon or points (the "
+		     "card's points at the rules' cash value), the amount in fen and a voucher, "
+		     "cheque or slip number; may be repeated"),
 		 N_ ("METHOD:FEN[:REFERENCE]")},
 		{"pin", 0, 0, G_OPTION_ARG_STRING, &pin,
 		 N_ ("The card’s spending PIN, for a balance tender (default: from "
