@@ -146,6 +146,17 @@ hy_backup_restore (const gchar *backup_path, const gchar *db_path, GError **erro
 	}
 	sqlite3_busy_timeout (target, HY_BACKUP_BUSY_TIMEOUT_MS);
 	ok = hy_backup_copy (target, hy_db_get_handle (backup), error);
+	/* replication: a restored database is behind what the others saw. HQ gets a new
+	 * relay epoch and a store forgets the relay's, so each store re-pushes what it
+	 * has (hy_replica_rebase); databases without replication have neither row */
+	if (ok) {
+		sqlite3_exec (target,
+			      "UPDATE meta SET value = lower (hex (randomblob (16))) "
+			      "WHERE key = 'relay_epoch'",
+			      NULL, NULL, NULL);
+		sqlite3_exec (target, "UPDATE sync_state SET relay_epoch = 'restored'", NULL, NULL,
+			      NULL);
+	}
 	sqlite3_close (target);
 	if (!ok) {
 		g_prefix_error (error, _ ("restoring %s over %s: "), backup_path, db_path);

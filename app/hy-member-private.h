@@ -15,5 +15,13 @@ G_BEGIN_DECLS
 /* A member from a row of HY_MEMBER_COLUMNS; custom fields are not read. */
 HyMember *
 hy_member_from_row (HyStmt *stmt);
+/* Moves the name-search grams of a member from `old_name` (NULL: none yet) to
+ * `new_name`; also used when a replica applies a member row. */
+gboolean
+hy_member_write_grams (HyDb *db,
+		       const gchar *member_id,
+		       const gchar *old_name,
+		       const gchar *new_name,
+		       GError **error);
 
 G_END_DECLS

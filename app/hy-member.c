@@ -401,7 +401,7 @@ hy_member_name_grams (const gchar *name)
 	return grams;
 }
 
-static gboolean
+gboolean
 hy_member_write_grams (HyDb *db,
 		       const gchar *member_id,
 		       const gchar *old_name,

@@ -54,6 +54,16 @@ hy_table_kind (const gchar *table)
 }
 
 const gchar *
+hy_table_nth (guint i, HyTableKind *kind)
+{
+	if (i >= G_N_ELEMENTS (hy_table_kinds))
+		return NULL;
+	if (kind != NULL)
+		*kind = hy_table_kinds[i].kind;
+	return hy_table_kinds[i].table;
+}
+
+const gchar *
 hy_table_kind_to_string (HyTableKind kind)
 {
 	switch (kind) {

@@ -25,6 +25,10 @@ HyTableKind
 hy_table_kind (const gchar *table);
 const gchar *
 hy_table_kind_to_string (HyTableKind kind);
+/* The i-th registered table and its kind, NULL past the last: for code that walks
+ * every replicated table (the relay's snapshot). */
+const gchar *
+hy_table_nth (guint i, HyTableKind *kind);
 const gchar *
 hy_change_op_to_string (HyChangeOp op);
 

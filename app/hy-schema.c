@@ -310,7 +310,53 @@ static const gchar *migration_v3 =
 	"  WHERE builtin = 1 AND name IN ('cashier', 'store-manager', 'hq-admin');";
 
 /* v4: replication: relay cursors, enrolment, terminals' credentials */
-static const gchar *migration_v4 = "-- replication (in progress)\n";
+static const gchar *migration_v4 =
+	/* relay side (the HQ database the relay serves): every change accepted, in the
+	 * order the relay committed it; stores pull by relay_seq */
+	"CREATE TABLE relay_log ("
+	"  relay_seq INTEGER PRIMARY KEY, origin_store TEXT NOT NULL,"
+	"  store_seq INTEGER NOT NULL, tbl TEXT NOT NULL, op TEXT NOT NULL,"
+	"  row_id TEXT NOT NULL, hlc INTEGER NOT NULL, payload TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL);"
+	/* per store: the highest contiguous outbox seq applied (push cursor) and the
+	 * newest relay_seq it asked for (pull cursor, for monitoring and escrow) */
+	"CREATE TABLE relay_peers ("
+	"  store_id TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL DEFAULT 0,"
+	"  pulled_seq INTEGER NOT NULL DEFAULT 0, last_seen INTEGER NOT NULL DEFAULT 0)"
+	"  WITHOUT ROWID;"
+	/* one-time enrolment tokens and terminal secrets: only their SHA-256 is kept */
+	"CREATE TABLE relay_enrolments ("
+	"  token_hash TEXT PRIMARY KEY, store_id TEXT NOT NULL, terminal_id TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE relay_credentials ("
+	"  terminal_id TEXT PRIMARY KEY, store_id TEXT NOT NULL, secret_hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, revoked_at INTEGER) WITHOUT ROWID;"
+	/* members registered with one phone at two stores (offline, so neither saw the
+	 * other), queued at the relay for the card-merge operation */
+	"CREATE TABLE member_duplicates ("
+	"  member_id TEXT NOT NULL, other_id TEXT NOT NULL, phone TEXT NOT NULL,"
+	"  detected_at INTEGER NOT NULL, resolved_at INTEGER,"
+	"  PRIMARY KEY (member_id, other_id), CHECK (member_id < other_id)) WITHOUT ROWID;"
+	/* ledger rows that arrived with content different from the copy held */
+	"CREATE TABLE replication_alarms ("
+	"  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, origin_store TEXT NOT NULL,"
+	"  tbl TEXT NOT NULL, row_id TEXT NOT NULL, message TEXT NOT NULL);"
+	/* both sides: the newest link of other stores' hash chains, so a remote ledger or
+	 * audit row is checked against its predecessor without an index on origin_seq */
+	"CREATE TABLE chain_heads ("
+	"  tbl TEXT NOT NULL, origin_store TEXT NOT NULL, seq INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL, PRIMARY KEY (tbl, origin_store)) WITHOUT ROWID;"
+	/* deleted shared rows, so an older write cannot bring them back */
+	"CREATE TABLE tombstones ("
+	"  tbl TEXT NOT NULL, row_id TEXT NOT NULL, hlc INTEGER NOT NULL,"
+	"  origin_store TEXT NOT NULL, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;"
+	/* store side: the relay it follows, its terminal's secret, the relay's epoch and
+	 * the cursors; one row */
+	"CREATE TABLE sync_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), relay_url TEXT NOT NULL,"
+	"  terminal_id TEXT NOT NULL, secret TEXT NOT NULL, relay_epoch TEXT NOT NULL,"
+	"  pull_cursor INTEGER NOT NULL DEFAULT 0, acked_seq INTEGER NOT NULL DEFAULT 0);";
 
 const gchar *
 hy_schema_migration (gint version)

@@ -161,7 +161,8 @@ extern const HyAdminCommand hy_admin_card_commands[];
 extern const HyAdminCommand hy_admin_points_commands[];
 extern const HyAdminCommand hy_admin_count_commands[]; /* hy-admin-count.c */
 extern const HyAdminCommand hy_admin_rules_commands[]; /* hy-admin-rules.c */
-extern const HyAdminCommand hy_admin_time_commands[]; /* hy-admin-time.c */
+extern const HyAdminCommand hy_admin_store_commands[]; /* hy-admin-sync.c */
+extern const HyAdminCommand hy_admin_time_commands[];  /* hy-admin-time.c */
 
 gint
 hy_admin_cmd_init (gint argc, gchar **argv);
@@ -185,6 +186,10 @@ gint
 hy_admin_cmd_receipt (gint argc, gchar **argv); /* hy-admin-sell.c */
 gint
 hy_admin_cmd_refund (gint argc, gchar **argv); /* hy-admin-refund.c */
+gint
+hy_admin_cmd_enroll (gint argc, gchar **argv); /* hy-admin-sync.c */
+gint
+hy_admin_cmd_sync (gint argc, gchar **argv); /* hy-admin-sync.c */
 gint
 hy_admin_cmd_deduct (gint argc, gchar **argv); /* hy-admin-deduct.c */
 gint

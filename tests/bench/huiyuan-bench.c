@@ -4,6 +4,7 @@
  *   huiyuan-bench recharge [--count N] [--db PATH]
  *   huiyuan-bench checkout [--members N] [--history-lines N] [--past-sales N] [--count N]
  *                          [--db PATH]
+ *   huiyuan-bench sync     [--count N]
  *
  * Prints one JSON object. Times are wall-clock on this machine; read the ratios. */
 #include "config.h"
@@ -627,14 +628,16 @@ bench_checkout (gint argc, gchar **argv)
 	return 0;
 }
 
+gint
+bench_sync (gint argc, gchar **argv); /* hy-bench-sync.c */
+
 int
 main (int argc, char **argv)
 {
 	setlocale (LC_ALL, "");
 	if (argc < 2 || g_strcmp0 (argv[1], "--help") == 0) {
-		g_print ("Usage: huiyuan-bench lookup|recharge|checkout [OPTIONS]  (--help after "
-			 "the "
-			 "name)\n");
+		g_print ("Usage: huiyuan-bench lookup|recharge|checkout|sync [OPTIONS]  "
+			 "(--help after the name)\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (g_strcmp0 (argv[1], "lookup") == 0)
@@ -643,6 +646,8 @@ main (int argc, char **argv)
 		return bench_recharge (argc - 1, argv + 1);
 	if (g_strcmp0 (argv[1], "checkout") == 0)
 		return bench_checkout (argc - 1, argv + 1);
+	if (g_strcmp0 (argv[1], "sync") == 0)
+		return bench_sync (argc - 1, argv + 1); /* hy-bench-sync.c */
 	g_printerr ("huiyuan-bench: unknown benchmark “%s”\n", argv[1]);
 	return 2;
 }

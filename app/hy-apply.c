@@ -1,0 +1,906 @@
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "hy-apply.h"
+#include "hy-audit.h"
+#include "hy-chain.h"
+#include "hy-error.h"
+#include "hy-hlc.h"
+#include "hy-ledger.h"
+#include "hy-member-private.h"
+
+#define HY_CHANGE_MAX_NAME 64
+
+/* ---- the change on the wire ---------------------------------------------------------- */
+
+void
+hy_change_free (HyChange *change)
+{
+	g_free (change->origin);
+	g_free (change->id);
+	g_free (change->table);
+	g_clear_pointer (&change->payload, json_object_unref);
+	g_free (change);
+}
+
+gboolean
+hy_change_op_from_string (const gchar *text, HyChangeOp *op)
+{
+	for (HyChangeOp o = HY_CHANGE_INSERT; o <= HY_CHANGE_DELETE; o++) {
+		if (g_strcmp0 (text, hy_change_op_to_string (o)) == 0) {
+			*op = o;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* Ids, table names and store ids: short printable ASCII, nothing to escape. */
+static gboolean
+hy_change_check_name (const gchar *what, const gchar *text, GError **error)
+{
+	gsize len = text != NULL ? strlen (text) : 0;
+	if (len == 0 || len > HY_CHANGE_MAX_NAME) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("“%s” must be a string of 1 to %d characters"), what,
+			     HY_CHANGE_MAX_NAME);
+		return FALSE;
+	}
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_') {
+			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				     _ ("“%s” may only hold letters, digits, “-” and “_”"), what);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static const gchar *
+hy_change_get_string (JsonObject *object, const gchar *name, gboolean required, GError **error)
+{
+	JsonNode *node = json_object_get_member (object, name);
+	if (node == NULL && !required)
+		return NULL;
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+	    json_node_get_value_type (node) != G_TYPE_STRING) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("“%s” must be a string"),
+			     name);
+		return NULL;
+	}
+	return json_node_get_string (node);
+}
+
+/* A 64-bit number sent as a string (or, from a lenient sender, as a JSON integer). */
+static gboolean
+hy_change_get_int64 (JsonObject *object, const gchar *name, gint64 *out, GError **error)
+{
+	JsonNode *node = json_object_get_member (object, name);
+	if (node != NULL && JSON_NODE_HOLDS_VALUE (node)) {
+		if (json_node_get_value_type (node) == G_TYPE_INT64 &&
+		    json_node_get_int (node) >= 0) {
+			*out = json_node_get_int (node);
+			return TRUE;
+		}
+		if (json_node_get_value_type (node) == G_TYPE_STRING) {
+			const gchar *text = json_node_get_string (node);
+			guint64 value = 0;
+			if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL)) {
+				*out = (gint64) value;
+				return TRUE;
+			}
+		}
+	}
+	g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+		     _ ("“%s” must be a non-negative integer in a string"), name);
+	return FALSE;
+}
+
+HyChange *
+hy_change_from_json (JsonNode *node, GError **error)
+{
+	g_autoptr (HyChange) change = g_new0 (HyChange, 1);
+	JsonObject *object;
+	JsonNode *payload;
+	const gchar *text;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("a change must be a JSON object"));
+		return NULL;
+	}
+	object = json_node_get_object (node);
+	if (!hy_change_get_int64 (object, "seq", &change->seq, error) ||
+	    !hy_change_get_int64 (object, "hlc", &change->hlc, error))
+		return NULL;
+	text = hy_change_get_string (object, "id", TRUE, error);
+	if (text == NULL || !hy_change_check_name ("id", text, error))
+		return NULL;
+	change->id = g_strdup (text);
+	text = hy_change_get_string (object, "table", TRUE, error);
+	if (text == NULL || !hy_change_check_name ("table", text, error))
+		return NULL;
+	change->table = g_strdup (text);
+	text = hy_change_get_string (object, "op", TRUE, error);
+	if (text == NULL)
+		return NULL;
+	if (!hy_change_op_from_string (text, &change->op)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("“op” must be insert, update or delete, not “%s”"), text);
+		return NULL;
+	}
+	if (json_object_has_member (object, "origin")) {
+		GError *local = NULL;
+		text = hy_change_get_string (object, "origin", TRUE, &local);
+		if (text == NULL || !hy_change_check_name ("origin", text, &local)) {
+			g_propagate_error (error, local);
+			return NULL;
+		}
+		change->origin = g_strdup (text);
+	}
+	payload = json_object_get_member (object, "payload");
+	if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("“payload” must be a JSON object"));
+		return NULL;
+	}
+	change->payload = json_object_ref (json_node_get_object (payload));
+	if (g_strcmp0 (hy_change_get_string (change->payload, "id", FALSE, NULL), change->id) !=
+	    0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("the payload’s “id” must be the change’s id %s"), change->id);
+		return NULL;
+	}
+	return g_steal_pointer (&change);
+}
+
+JsonNode *
+hy_change_to_json (const HyChange *change)
+{
+	g_autoptr (JsonObject) object = json_object_new ();
+	JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+	g_autofree gchar *seq = g_strdup_printf ("%" PRId64, change->seq);
+	g_autofree gchar *hlc = g_strdup_printf ("%" PRId64, change->hlc);
+
+	json_object_set_string_member (object, "seq", seq);
+	if (change->origin != NULL)
+		json_object_set_string_member (object, "origin", change->origin);
+	json_object_set_string_member (object, "id", change->id);
+	json_object_set_string_member (object, "table", change->table);
+	json_object_set_string_member (object, "op", hy_change_op_to_string (change->op));
+	json_object_set_string_member (object, "hlc", hlc);
+	json_object_set_object_member (object, "payload", json_object_ref (change->payload));
+	json_node_set_object (node, object);
+	return node;
+}
+
+/* ---- the tables' columns, read from the schema ------------------------------------------- */
+
+typedef struct {
+	GPtrArray *columns; /* in schema order */
+	GHashTable *set;
+	gboolean has_version;
+	gboolean has_hlc;
+	gboolean has_origin;
+} HyApplyTable;
+
+static HyApplyTable *
+hy_apply_table_load (HyDb *db, const gchar *table, GError **error)
+{
+	g_autofree gchar *pragma = g_strdup_printf ("PRAGMA table_info(%s)", table);
+	sqlite3_stmt *stmt = NULL;
+	HyApplyTable *info;
+
+	if (sqlite3_prepare_v2 (hy_db_get_handle (db), pragma, -1, &stmt, NULL) != SQLITE_OK) {
+		hy_db_set_error (db, error, "reading table columns");
+		return NULL;
+	}
+	info = g_new0 (HyApplyTable, 1);
+	info->columns = g_ptr_array_new_with_free_func (g_free);
+	info->set = g_hash_table_new (g_str_hash, g_str_equal);
+	while (sqlite3_step (stmt) == SQLITE_ROW) {
+		gchar *col = g_strdup ((const gchar *) sqlite3_column_text (stmt, 1));
+		g_ptr_array_add (info->columns, col);
+		g_hash_table_add (info->set, col);
+	}
+	sqlite3_finalize (stmt);
+	info->has_version = g_hash_table_contains (info->set, "version");
+	info->has_hlc = g_hash_table_contains (info->set, "hlc");
+	info->has_origin = g_hash_table_contains (info->set, "origin_store");
+	return info;
+}
+
+/* The schema is fixed for a build, so the columns are read once per table; NULL when
+ * the table is not in this database. */
+static HyApplyTable *
+hy_apply_table (HyDb *db, const gchar *table, GError **error)
+{
+	static GMutex lock;
+	static GHashTable *cache = NULL;
+	HyApplyTable *info;
+
+	g_mutex_lock (&lock);
+	if (cache == NULL)
+		cache = g_hash_table_new (g_str_hash, g_str_equal);
+	info = g_hash_table_lookup (cache, table);
+	if (info == NULL) {
+		info = hy_apply_table_load (db, table, error);
+		if (info != NULL && info->columns->len == 0) {
+			/* not cached: a migration may still create it */
+			g_ptr_array_unref (info->columns);
+			g_hash_table_unref (info->set);
+			g_free (info);
+			info = NULL;
+			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				     _ ("table “%s” does not exist in this database"), table);
+		} else if (info != NULL) {
+			g_hash_table_insert (cache, g_strdup (table), info);
+		}
+	}
+	g_mutex_unlock (&lock);
+	return info;
+}
+
+gchar *
+hy_apply_select_json_sql (HyDb *db, const gchar *table, GError **error)
+{
+	HyApplyTable *info;
+	g_autoptr (GString) sql = g_string_new ("SELECT json_object(");
+
+	if (hy_table_kind (table) == HY_TABLE_KIND_LOCAL) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("table “%s” is not replicated"), table);
+		return NULL;
+	}
+	info = hy_apply_table (db, table, error);
+	if (info == NULL)
+		return NULL;
+	for (guint i = 0; i < info->columns->len; i++) {
+		const gchar *col = info->columns->pdata[i];
+		g_string_append_printf (sql, "%s'%s', %s", i > 0 ? ", " : "", col, col);
+	}
+	g_string_append_printf (sql, ") FROM %s", table);
+	return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* ---- binding payload values ------------------------------------------------------------ */
+
+static gboolean
+hy_apply_check_value (const gchar *table, const gchar *column, JsonNode *node, GError **error)
+{
+	if (JSON_NODE_HOLDS_NULL (node))
+		return TRUE;
+	if (JSON_NODE_HOLDS_VALUE (node)) {
+		GType type = json_node_get_value_type (node);
+		if (type == G_TYPE_STRING || type == G_TYPE_INT64 || type == G_TYPE_DOUBLE ||
+		    type == G_TYPE_BOOLEAN)
+			return TRUE;
+	}
+	g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+		     _ ("column “%s” of table %s must hold a string, a number or null"), column,
+		     table);
+	return FALSE;
+}
+
+static void
+hy_apply_bind (HyStmt *stmt, gint index, JsonNode *node)
+{
+	if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+		sqlite3_bind_null (stmt, index);
+		return;
+	}
+	switch (json_node_get_value_type (node)) {
+	case G_TYPE_STRING:
+		sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_TRANSIENT);
+		break;
+	case G_TYPE_DOUBLE:
+		sqlite3_bind_double (stmt, index, json_node_get_double (node));
+		break;
+	case G_TYPE_BOOLEAN:
+		sqlite3_bind_int (stmt, index, json_node_get_boolean (node) ? 1 : 0);
+		break;
+	default:
+		sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+		break;
+	}
+}
+
+/* The payload's columns that this database has, id first; unknown ones refused (or,
+ * when lenient, left out). */
+static GPtrArray *
+hy_apply_payload_columns (HyApplyTable *info,
+			  const HyChange *change,
+			  HyApplyFlags flags,
+			  GError **error)
+{
+	g_autoptr (GPtrArray) columns = g_ptr_array_new ();
+	g_autoptr (GList) members = json_object_get_members (change->payload);
+
+	g_ptr_array_add (columns, (gpointer) "id");
+	for (GList *l = members; l != NULL; l = l->next) {
+		const gchar *name = l->data;
+		if (g_strcmp0 (name, "id") == 0)
+			continue;
+		if (!g_hash_table_contains (info->set, name)) {
+			if (flags & HY_APPLY_LENIENT)
+				continue;
+			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				     _ ("table %s has no column “%s”"), change->table, name);
+			return NULL;
+		}
+		if (!hy_apply_check_value (change->table, name,
+					   json_object_get_member (change->payload, name), error))
+			return NULL;
+		g_ptr_array_add (columns, (gpointer) name);
+	}
+	return g_steal_pointer (&columns);
+}
+
+/* ---- reading what is held ----------------------------------------------------------------- */
+
+typedef struct {
+	gboolean exists;
+	gint64 version;
+	gint64 hlc;
+	gchar *origin;
+} HyApplyHeld;
+
+static void
+hy_apply_held_clear (HyApplyHeld *held)
+{
+	g_clear_pointer (&held->origin, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HyApplyHeld, hy_apply_held_clear)
+
+static gboolean
+hy_apply_read_held (HyDb *db,
+		    HyApplyTable *info,
+		    const gchar *table,
+		    const gchar *id,
+		    HyApplyHeld *held,
+		    GError **error)
+{
+	g_autofree gchar *sql = g_strdup_printf (
+		"SELECT %s, %s, %s FROM %s WHERE id = ?", info->has_version ? "version" : "0",
+		info->has_hlc ? "hlc" : "0", info->has_origin ? "origin_store" : "''", table);
+	g_autoptr (HyStmt) stmt = hy_db_prepare (db, sql, error);
+	gboolean has_row = FALSE;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return FALSE;
+	held->exists = has_row;
+	if (has_row) {
+		held->version = sqlite3_column_int64 (stmt, 0);
+		held->hlc = sqlite3_column_int64 (stmt, 1);
+		held->origin = hy_stmt_dup_text (stmt, 2);
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_apply_read_tombstone (
+	HyDb *db, const gchar *table, const gchar *id, HyApplyHeld *held, GError **error)
+{
+	g_autoptr (HyStmt) stmt = hy_db_prepare (
+		db, "SELECT hlc, origin_store FROM tombstones WHERE tbl = ? AND row_id = ?", error);
+	gboolean has_row = FALSE;
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return FALSE;
+	held->exists = has_row;
+	if (has_row) {
+		held->hlc = sqlite3_column_int64 (stmt, 0);
+		held->origin = hy_stmt_dup_text (stmt, 1);
+	}
+	return TRUE;
+}
+
+/* Orders two writes of one row: by version first (HQ-owned tables), then by clock,
+ * then by origin store so that every replica picks the same winner. */
+static gint
+hy_apply_compare (gint64 version_a,
+		  gint64 hlc_a,
+		  const gchar *origin_a,
+		  gint64 version_b,
+		  gint64 hlc_b,
+		  const gchar *origin_b)
+{
+	if (version_a != version_b)
+		return version_a < version_b ? -1 : 1;
+	if (hlc_a != hlc_b)
+		return hlc_a < hlc_b ? -1 : 1;
+	return g_strcmp0 (origin_a, origin_b);
+}
+
+/* ---- writing -------------------------------------------------------------------------- */
+
+static gboolean
+hy_apply_insert (HyDb *db, const HyChange *change, GPtrArray *columns, GError **error)
+{
+	g_autoptr (GString) sql = g_string_new (NULL);
+	g_autoptr (HyStmt) stmt = NULL;
+
+	g_string_append_printf (sql, "INSERT INTO %s (", change->table);
+	for (guint i = 0; i < columns->len; i++)
+		g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "",
+					(const gchar *) columns->pdata[i]);
+	g_string_append (sql, ") VALUES (");
+	for (guint i = 0; i < columns->len; i++)
+		g_string_append (sql, i > 0 ? ", ?" : "?");
+	g_string_append (sql, ")");
+	stmt = hy_db_prepare (db, sql->str, error);
+	if (stmt == NULL)
+		return FALSE;
+	for (guint i = 0; i < columns->len; i++)
+		hy_apply_bind (stmt, (gint) i + 1,
+			       json_object_get_member (change->payload, columns->pdata[i]));
+	if (!hy_db_step_done (db, stmt, error)) {
+		g_prefix_error (error, _ ("row %s of %s: "), change->id, change->table);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_apply_update (HyDb *db, const HyChange *change, GPtrArray *columns, GError **error)
+{
+	g_autoptr (GString) sql = g_string_new (NULL);
+	g_autoptr (HyStmt) stmt = NULL;
+
+	if (columns->len < 2)
+		return TRUE;
+	g_string_append_printf (sql, "UPDATE %s SET ", change->table);
+	for (guint i = 1; i < columns->len; i++)
+		g_string_append_printf (sql, "%s%s = ?%u", i > 1 ? ", " : "",
+					(const gchar *) columns->pdata[i], i + 1);
+	g_string_append (sql, " WHERE id = ?1");
+	stmt = hy_db_prepare (db, sql->str, error);
+	if (stmt == NULL)
+		return FALSE;
+	for (guint i = 0; i < columns->len; i++)
+		hy_apply_bind (stmt, (gint) i + 1,
+			       json_object_get_member (change->payload, columns->pdata[i]));
+	if (!hy_db_step_done (db, stmt, error)) {
+		g_prefix_error (error, _ ("row %s of %s: "), change->id, change->table);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_apply_delete (HyDb *db, const HyChange *change, gint64 hlc, const gchar *origin, GError **error)
+{
+	g_autofree gchar *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", change->table);
+	g_autoptr (HyStmt) del = hy_db_prepare (db, sql, error);
+	g_autoptr (HyStmt) tomb = NULL;
+
+	if (del == NULL)
+		return FALSE;
+	sqlite3_bind_text (del, 1, change->id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_done (db, del, error))
+		return FALSE;
+	tomb = hy_db_prepare (db,
+			      "INSERT INTO tombstones (tbl, row_id, hlc, origin_store) "
+			      "VALUES (?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET "
+			      "hlc = excluded.hlc, origin_store = excluded.origin_store",
+			      error);
+	if (tomb == NULL)
+		return FALSE;
+	sqlite3_bind_text (tomb, 1, change->table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (tomb, 2, change->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (tomb, 3, hlc);
+	sqlite3_bind_text (tomb, 4, origin, -1, SQLITE_TRANSIENT);
+	return hy_db_step_done (db, tomb, error);
+}
+
+/* ---- derived tables kept in step ----------------------------------------------------------- */
+
+static gboolean
+hy_apply_member_name (HyDb *db, const gchar *id, gchar **name, GError **error)
+{
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (db, "SELECT name FROM members WHERE id = ?", error);
+	gboolean has_row = FALSE;
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return FALSE;
+	*name = has_row ? hy_stmt_dup_text (stmt, 0) : NULL;
+	return TRUE;
+}
+
+static gboolean
+hy_apply_balance (HyDb *db, const gchar *id, GError **error)
+{
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (db,
+			       "INSERT INTO balances (card_id, account, item, amount) "
+			       "SELECT card_id, account, item, delta FROM account_entries "
+			       "WHERE id = ? ON CONFLICT (card_id, account, item) "
+			       "DO UPDATE SET amount = amount + excluded.amount",
+			       error);
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+	return hy_db_step_done (db, stmt, error);
+}
+
+/* ---- hash chains of remote stores ---------------------------------------------------------- */
+
+static const struct {
+	const gchar *table;
+	const gchar *columns;
+	guint n_columns;
+} hy_apply_chains[] = {
+	{"account_entries", HY_LEDGER_CHAINED_COLUMNS, HY_LEDGER_N_CHAINED_COLUMNS},
+	{"audit", HY_AUDIT_CHAINED_COLUMNS, HY_AUDIT_N_CHAINED_COLUMNS},
+};
+
+gboolean
+hy_apply_table_is_chained (const gchar *table)
+{
+	for (guint c = 0; c < G_N_ELEMENTS (hy_apply_chains); c++) {
+		if (g_strcmp0 (hy_apply_chains[c].table, table) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* A chained row just inserted must hash to its content and link to the newest row of
+ * its origin's chain held here: a forged, altered or out-of-order row is refused. */
+static gboolean
+hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
+{
+	g_autoptr (HyStmt) row = NULL;
+	g_autoptr (HyStmt) head = NULL;
+	g_autoptr (HyStmt) advance = NULL;
+	g_autofree gchar *sql = NULL;
+	g_autofree gchar *canonical = NULL;
+	g_autofree gchar *computed = NULL;
+	g_autofree gchar *head_hash = NULL;
+	g_autofree const gchar **fields = NULL;
+	const gchar *origin;
+	const gchar *prev_hash;
+	const gchar *hash;
+	gboolean has_row = FALSE;
+	gint64 head_seq = 0;
+	gint64 seq;
+	guint n = 0;
+	guint c;
+
+	for (c = 0; c < G_N_ELEMENTS (hy_apply_chains); c++) {
+		if (g_strcmp0 (hy_apply_chains[c].table, change->table) == 0)
+			break;
+	}
+	if (c == G_N_ELEMENTS (hy_apply_chains))
+		return TRUE;
+	n = hy_apply_chains[c].n_columns;
+	sql = g_strdup_printf ("SELECT %s, prev_hash, hash FROM %s WHERE id = ?",
+			       hy_apply_chains[c].columns, change->table);
+	row = hy_db_prepare (db, sql, error);
+	if (row == NULL)
+		return FALSE;
+	sqlite3_bind_text (row, 1, change->id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, row, &has_row, error))
+		return FALSE;
+	g_return_val_if_fail (has_row, FALSE);
+	fields = g_new0 (const gchar *, n);
+	for (guint i = 0; i < n; i++)
+		fields[i] = hy_stmt_text (row, (gint) i);
+	origin = fields[n - 2];
+	seq = sqlite3_column_int64 (row, (gint) n - 1);
+	prev_hash = hy_stmt_text (row, (gint) n);
+	hash = hy_stmt_text (row, (gint) n + 1);
+	canonical = hy_chain_canonical (fields, n);
+	computed = hy_chain_hash (prev_hash != NULL ? prev_hash : "", canonical);
+	if (g_strcmp0 (computed, hash) != 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("%s row %s is forged or altered: its hash does not match its "
+				"content"),
+			     change->table, change->id);
+		return FALSE;
+	}
+
+	head = hy_db_prepare (
+		db, "SELECT seq, hash FROM chain_heads WHERE tbl = ? AND origin_store = ?", error);
+	if (head == NULL)
+		return FALSE;
+	sqlite3_bind_text (head, 1, change->table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (head, 2, origin, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, head, &has_row, error))
+		return FALSE;
+	head_seq = has_row ? sqlite3_column_int64 (head, 0) : 0;
+	head_hash = has_row ? hy_stmt_dup_text (head, 1) : g_strdup (HY_CHAIN_GENESIS);
+	if (seq != head_seq + 1 || g_strcmp0 (prev_hash, head_hash) != 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
+			     _ ("%s row %s of store %s is seq %" PRId64
+				" but the chain held here ends at seq %" PRId64
+				" with another hash"),
+			     change->table, change->id, origin, seq, head_seq);
+		return FALSE;
+	}
+	advance = hy_db_prepare (db,
+				 "INSERT INTO chain_heads (tbl, origin_store, seq, hash) "
+				 "VALUES (?, ?, ?, ?) ON CONFLICT (tbl, origin_store) "
+				 "DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+				 error);
+	if (advance == NULL)
+		return FALSE;
+	sqlite3_bind_text (advance, 1, change->table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (advance, 2, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (advance, 3, seq);
+	sqlite3_bind_text (advance, 4, hash, -1, SQLITE_TRANSIENT);
+	return hy_db_step_done (db, advance, error);
+}
+
+/* ---- the kinds ---------------------------------------------------------------------------- */
+
+/* Insert-only: new ids are added, the same id must carry the same content. */
+static gboolean
+hy_apply_ledger (HyDb *db,
+		 const HyChange *change,
+		 GPtrArray *columns,
+		 const gchar *row_origin,
+		 HyApplyResult *result,
+		 GError **error)
+{
+	g_autoptr (GString) sql = g_string_new (NULL);
+	g_autoptr (HyStmt) exists = NULL;
+	g_autoptr (HyStmt) same = NULL;
+	g_autofree gchar *local = NULL;
+	gboolean has_row = FALSE;
+
+	if (change->op == HY_CHANGE_DELETE) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("%s is insert-only: row %s cannot be deleted"), change->table,
+			     change->id);
+		return FALSE;
+	}
+	g_string_printf (sql, "SELECT 1 FROM %s WHERE id = ?", change->table);
+	exists = hy_db_prepare (db, sql->str, error);
+	if (exists == NULL)
+		return FALSE;
+	sqlite3_bind_text (exists, 1, change->id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, exists, &has_row, error))
+		return FALSE;
+	if (has_row) {
+		g_string_printf (sql, "SELECT 1 FROM %s WHERE id = ?1", change->table);
+		for (guint i = 1; i < columns->len; i++)
+			g_string_append_printf (sql, " AND %s IS ?%u",
+						(const gchar *) columns->pdata[i], i + 1);
+		same = hy_db_prepare (db, sql->str, error);
+		if (same == NULL)
+			return FALSE;
+		for (guint i = 0; i < columns->len; i++)
+			hy_apply_bind (same, (gint) i + 1,
+				       json_object_get_member (change->payload, columns->pdata[i]));
+		if (!hy_db_step_row (db, same, &has_row, error))
+			return FALSE;
+		if (!has_row) {
+			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
+				     _ ("%s row %s arrived with content different from the copy "
+					"held here"),
+				     change->table, change->id);
+			return FALSE;
+		}
+		*result = HY_APPLY_UNCHANGED;
+		return TRUE;
+	}
+	local = hy_db_meta_get (db, "store_id");
+	if (row_origin != NULL && g_strcmp0 (row_origin, local) == 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
+			     _ ("%s row %s claims to come from this store, which has no such row"),
+			     change->table, change->id);
+		return FALSE;
+	}
+	if (!hy_apply_insert (db, change, columns, error))
+		return FALSE;
+	if (!hy_apply_check_chain (db, change, error))
+		return FALSE;
+	if (g_strcmp0 (change->table, "account_entries") == 0 &&
+	    !hy_apply_balance (db, change->id, error))
+		return FALSE;
+	*result = HY_APPLY_CHANGED;
+	return TRUE;
+}
+
+/* HQ-owned and shared rows: the later write wins, deletes leave tombstones. */
+static gboolean
+hy_apply_mutable (HyDb *db,
+		  HyApplyTable *info,
+		  const HyChange *change,
+		  GPtrArray *columns,
+		  gint64 version,
+		  gint64 hlc,
+		  const gchar *origin,
+		  HyApplyResult *result,
+		  GError **error)
+{
+	g_auto (HyApplyHeld) held = {0};
+	g_auto (HyApplyHeld) tomb = {0};
+	g_autofree gchar *old_name = NULL;
+	gboolean is_member = g_strcmp0 (change->table, "members") == 0;
+
+	*result = HY_APPLY_UNCHANGED;
+	if (!hy_apply_read_held (db, info, change->table, change->id, &held, error))
+		return FALSE;
+	if (held.exists) {
+		/* a delete has no version of its own: it wins by clock */
+		gint64 v = change->op == HY_CHANGE_DELETE ? held.version : version;
+		if (hy_apply_compare (v, hlc, origin, held.version, held.hlc, held.origin) <= 0)
+			return TRUE;
+	} else {
+		if (!hy_apply_read_tombstone (db, change->table, change->id, &tomb, error))
+			return FALSE;
+		if (tomb.exists && hy_apply_compare (0, hlc, origin, 0, tomb.hlc, tomb.origin) <= 0)
+			return TRUE;
+	}
+	if (is_member && held.exists && !hy_apply_member_name (db, change->id, &old_name, error))
+		return FALSE;
+
+	if (change->op == HY_CHANGE_DELETE) {
+		if (!hy_apply_delete (db, change, hlc, origin, error))
+			return FALSE;
+	} else if (held.exists) {
+		if (!hy_apply_update (db, change, columns, error))
+			return FALSE;
+	} else {
+		if (!hy_apply_insert (db, change, columns, error))
+			return FALSE;
+		if (tomb.exists) {
+			g_autoptr (HyStmt) stmt = hy_db_prepare (
+				db, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", error);
+			if (stmt == NULL)
+				return FALSE;
+			sqlite3_bind_text (stmt, 1, change->table, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text (stmt, 2, change->id, -1, SQLITE_TRANSIENT);
+			if (!hy_db_step_done (db, stmt, error))
+				return FALSE;
+		}
+	}
+
+	if (is_member) {
+		g_autofree gchar *new_name = NULL;
+		if (!hy_apply_member_name (db, change->id, &new_name, error))
+			return FALSE;
+		if (g_strcmp0 (old_name, new_name) != 0 &&
+		    !hy_member_write_grams (db, change->id, old_name,
+					    new_name != NULL ? new_name : "", error))
+			return FALSE;
+	}
+	*result = HY_APPLY_CHANGED;
+	return TRUE;
+}
+
+static gint64
+hy_apply_payload_int (JsonObject *payload, const gchar *name, gint64 fallback)
+{
+	JsonNode *node = json_object_get_member (payload, name);
+	if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+	    json_node_get_value_type (node) == G_TYPE_INT64)
+		return json_node_get_int (node);
+	return fallback;
+}
+
+gboolean
+hy_apply_change (HyDb *db,
+		 const HyChange *change,
+		 const gchar *origin,
+		 HyApplyFlags flags,
+		 HyApplyResult *result,
+		 GError **error)
+{
+	HyTableKind kind = hy_table_kind (change->table);
+	HyApplyTable *info;
+	g_autoptr (GPtrArray) columns = NULL;
+	const gchar *row_origin = NULL;
+	HyApplyResult res = HY_APPLY_SKIPPED;
+	gint64 hlc;
+	gint64 version;
+	gboolean ok = FALSE;
+
+	g_return_val_if_fail (hy_db_in_transaction (db), FALSE);
+	g_return_val_if_fail (origin != NULL, FALSE);
+	*result = HY_APPLY_SKIPPED;
+
+	if (kind == HY_TABLE_KIND_LOCAL) {
+		if (flags & HY_APPLY_LENIENT)
+			return TRUE;
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("unknown table “%s”: it is not replicated"), change->table);
+		return FALSE;
+	}
+	if (kind == HY_TABLE_KIND_DERIVED) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("table %s is derived here and is never replicated"), change->table);
+		return FALSE;
+	}
+	info = hy_apply_table (db, change->table, error);
+	if (info == NULL) {
+		if (flags & HY_APPLY_LENIENT) {
+			g_clear_error (error);
+			return TRUE;
+		}
+		return FALSE;
+	}
+	columns = hy_apply_payload_columns (info, change, flags, error);
+	if (columns == NULL)
+		return FALSE;
+
+	if (json_object_has_member (change->payload, "origin_store")) {
+		JsonNode *node = json_object_get_member (change->payload, "origin_store");
+		if (JSON_NODE_HOLDS_VALUE (node) &&
+		    json_node_get_value_type (node) == G_TYPE_STRING)
+			row_origin = json_node_get_string (node);
+	}
+	hlc = hy_apply_payload_int (change->payload, "hlc", change->hlc);
+	version = hy_apply_payload_int (change->payload, "version", 0);
+
+	if (flags & HY_APPLY_FROM_STORE) {
+		gint64 now = g_get_real_time () / 1000;
+		if (kind == HY_TABLE_KIND_HQ_OWNED) {
+			g_set_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED,
+				     _ ("only HQ writes table %s; store %s may not"), change->table,
+				     origin);
+			return FALSE;
+		}
+		/* a shared row keeps the store that created it; an update from another store
+		 * is allowed, a ledger row or a new row must be the sender's own */
+		if (row_origin != NULL && g_strcmp0 (row_origin, origin) != 0 &&
+		    (kind == HY_TABLE_KIND_LEDGER || change->op == HY_CHANGE_INSERT)) {
+			g_set_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED,
+				     _ ("%s row %s claims origin store %s, but store %s sent it"),
+				     change->table, change->id, row_origin, origin);
+			return FALSE;
+		}
+		if (HY_HLC_MS (hlc) > now + HY_APPLY_MAX_CLOCK_SKEW_MS ||
+		    HY_HLC_MS (change->hlc) > now + HY_APPLY_MAX_CLOCK_SKEW_MS) {
+			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				     _ ("%s row %s has a clock %" PRId64
+					" s ahead of this one; fix the store’s clock"),
+				     change->table, change->id,
+				     (MAX (HY_HLC_MS (hlc), HY_HLC_MS (change->hlc)) - now) / 1000);
+			return FALSE;
+		}
+	}
+
+	/* a row deleted after it was captured ships as its id alone: its delete follows */
+	if (change->op != HY_CHANGE_DELETE && json_object_get_size (change->payload) == 1)
+		return TRUE;
+
+	switch (kind) {
+	case HY_TABLE_KIND_LEDGER:
+		ok = hy_apply_ledger (db, change, columns, row_origin != NULL ? row_origin : origin,
+				      &res, error);
+		break;
+	case HY_TABLE_KIND_HQ_OWNED:
+		ok = hy_apply_mutable (db, info, change, columns, info->has_version ? version : 0,
+				       hlc, row_origin != NULL ? row_origin : origin, &res, error);
+		break;
+	case HY_TABLE_KIND_SHARED:
+	default:
+		ok = hy_apply_mutable (db, info, change, columns, 0, hlc,
+				       row_origin != NULL ? row_origin : origin, &res, error);
+		break;
+	}
+	if (!ok)
+		return FALSE;
+	*result = res;
+	return TRUE;
+}
+
+gint64
+hy_change_row_hlc (const HyChange *change)
+{
+	return hy_apply_payload_int (change->payload, "hlc", change->hlc);
+}

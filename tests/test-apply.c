@@ -1,0 +1,416 @@
+/* Applying replicated changes by table kind (hy-apply): ledger rows are a union by id
+ * with their hash chains checked, HQ-owned rows take the higher version, shared rows
+ * the last writer with tombstones, and what a store may not write is refused. */
+#include "config.h"
+
+#include "hy-apply.h"
+#include "hy-error.h"
+#include "hy-ledger.h"
+#include "hy-member.h"
+#include "hy-outbox.h"
+#include "hy-test-common.h"
+
+#define ORIGIN "0190a0a0-0000-7000-8000-0000000000aa"
+#define OTHER  "0190a0a0-0000-7000-8000-0000000000bb"
+#define ROW    "0190a0a0-0000-7000-8000-000000000001"
+
+static HyChange *
+change_new (const gchar *table, const gchar *op, gint64 hlc, const gchar *payload)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree gchar *text = g_strdup_printf (
+		"{\"seq\": \"1\", \"id\": \"%s\", \"table\": "
+		"\"%s\", \"op\": \"%s\", \"hlc\": \"%" G_GINT64_FORMAT "\", \"payload\": %s}",
+		ROW, table, op, hlc, payload);
+	g_autoptr (JsonNode) node = json_from_string (text, &error);
+	HyChange *change;
+	g_assert_no_error (error);
+	change = hy_change_from_json (node, &error);
+	g_assert_no_error (error);
+	return change;
+}
+
+/* Applies in a transaction of its own, committed when it succeeds. */
+static gboolean
+apply (HyDb *db,
+       const HyChange *change,
+       const gchar *origin,
+       HyApplyFlags flags,
+       HyApplyResult *result,
+       GError **error)
+{
+	g_autoptr (HyTxn) txn = hy_db_begin (db, error);
+	g_assert_nonnull (txn);
+	if (!hy_apply_change (db, change, origin, flags, result, error))
+		return FALSE;
+	return hy_txn_commit (txn, error);
+}
+
+static void
+assert_result (HyDb *db, const HyChange *change, HyApplyFlags flags, HyApplyResult expected)
+{
+	g_autoptr (GError) error = NULL;
+	HyApplyResult result = HY_APPLY_SKIPPED;
+	g_assert_true (apply (db, change, ORIGIN, flags, &result, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (result, ==, expected);
+}
+
+static void
+assert_refused (HyDb *db,
+		const HyChange *change,
+		const gchar *origin,
+		HyApplyFlags flags,
+		gint code,
+		const gchar *needle)
+{
+	g_autoptr (GError) error = NULL;
+	HyApplyResult result = HY_APPLY_SKIPPED;
+	g_assert_false (apply (db, change, origin, flags, &result, &error));
+	g_assert_error (error, HY_ERROR, code);
+	g_test_message ("refused: %s", error->message);
+	g_assert_nonnull (strstr (error->message, needle));
+}
+
+static void
+test_apply_change_json (void)
+{
+	static const gchar *const bad[] = {
+		"[]",
+		"{\"seq\": \"1\"}",
+		"{\"seq\": \"-1\", \"hlc\": \"1\", \"id\": \"a\", \"table\": \"t\", \"op\": "
+		"\"insert\", \"payload\": {\"id\": \"a\"}}",
+		"{\"seq\": \"1\", \"hlc\": \"1\", \"id\": \"a b\", \"table\": \"t\", \"op\": "
+		"\"insert\", \"payload\": {\"id\": \"a b\"}}",
+		"{\"seq\": \"1\", \"hlc\": \"1\", \"id\": \"a\", \"table\": \"t;drop\", \"op\": "
+		"\"insert\", \"payload\": {\"id\": \"a\"}}",
+		"{\"seq\": \"1\", \"hlc\": \"1\", \"id\": \"a\", \"table\": \"t\", \"op\": "
+		"\"upsert\", \"payload\": {\"id\": \"a\"}}",
+		"{\"seq\": \"1\", \"hlc\": \"1\", \"id\": \"a\", \"table\": \"t\", \"op\": "
+		"\"insert\", \"payload\": {\"id\": \"b\"}}",
+		"{\"seq\": \"1\", \"hlc\": \"1\", \"id\": \"a\", \"table\": \"t\", \"op\": "
+		"\"insert\", \"payload\": 3}",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (JsonNode) node = json_from_string (bad[i], &error);
+		g_autoptr (HyChange) change = NULL;
+		g_assert_no_error (error);
+		change = hy_change_from_json (node, &error);
+		g_assert_null (change);
+		g_assert_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT);
+	}
+	/* and a good one goes there and back */
+	{
+		g_autoptr (HyChange) change =
+			change_new ("payments", "insert", G_GINT64_CONSTANT (123456789012345678),
+				    "{\"id\": \"" ROW "\"}");
+		g_autoptr (JsonNode) node = hy_change_to_json (change);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (HyChange) back = hy_change_from_json (node, &error);
+		g_assert_no_error (error);
+		g_assert_cmpint (back->hlc, ==, G_GINT64_CONSTANT (123456789012345678));
+		g_assert_cmpstr (back->table, ==, "payments");
+	}
+}
+
+static void
+test_apply_refused (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("A1");
+	g_autoptr (HyChange) unknown = change_new ("secrets", "insert", 1, "{\"id\": \"" ROW "\"}");
+	g_autoptr (HyChange) derived =
+		change_new ("balances", "insert", 1, "{\"id\": \"" ROW "\"}");
+	g_autoptr (HyChange) local = change_new ("outbox", "insert", 1, "{\"id\": \"" ROW "\"}");
+	g_autoptr (HyChange) column =
+		change_new ("payments", "insert", 1, "{\"id\": \"" ROW "\", \"evil\": 1}");
+	g_autoptr (HyChange) nested =
+		change_new ("payments", "insert", 1, "{\"id\": \"" ROW "\", \"amount\": [1]}");
+	g_autoptr (HyChange) hq = change_new ("items", "insert", 1,
+					      "{\"id\": \"" ROW "\", \"code\": \"X\", \"name\": "
+					      "\"x\", \"price\": 1, \"hlc\": 1, \"origin_store\": "
+					      "\"" ORIGIN "\"}");
+	g_autoptr (HyChange) theirs =
+		change_new ("payments", "insert", 1,
+			    "{\"id\": \"" ROW "\", \"sale_id\": \"s\", \"method\": \"cash\", "
+			    "\"amount\": 1, \"hlc\": 1, \"origin_store\": \"" OTHER "\"}");
+	gint64 ahead = ((g_get_real_time () / 1000) + 24 * 3600 * 1000) << 16;
+	g_autofree gchar *future_payload = g_strdup_printf (
+		"{\"id\": \"" ROW "\", \"sale_id\": \"s\", \"method\": \"cash\", \"amount\": 1, "
+		"\"hlc\": %" G_GINT64_FORMAT ", \"origin_store\": \"" ORIGIN "\"}",
+		ahead);
+	g_autoptr (HyChange) future = change_new ("payments", "insert", 1, future_payload);
+	gint64 before = hy_test_store_count (store, "SELECT count(*) FROM payments");
+
+	assert_refused (store->db, unknown, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_INVALID_INPUT,
+			"unknown table");
+	assert_refused (store->db, local, ORIGIN, HY_APPLY_TRUSTED, HY_ERROR_INVALID_INPUT,
+			"unknown table");
+	assert_refused (store->db, derived, ORIGIN, HY_APPLY_TRUSTED, HY_ERROR_INVALID_INPUT,
+			"derived");
+	assert_refused (store->db, column, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_INVALID_INPUT,
+			"no column “evil”");
+	assert_refused (store->db, nested, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_INVALID_INPUT,
+			"amount");
+	assert_refused (store->db, hq, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_PERMISSION_DENIED,
+			"only HQ");
+	assert_refused (store->db, theirs, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_PERMISSION_DENIED,
+			"claims origin store");
+	assert_refused (store->db, future, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_INVALID_INPUT,
+			"ahead");
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM payments"), ==, before);
+	/* a newer peer's tables and columns are passed over when lenient */
+	assert_result (store->db, unknown, HY_APPLY_LENIENT, HY_APPLY_SKIPPED);
+	{
+		g_autoptr (HyChange) newer = change_new (
+			"payments", "insert", 1,
+			"{\"id\": \"" ROW "\", \"sale_id\": \"s\", \"method\": \"cash\", "
+			"\"amount\": 1, \"hlc\": 1, \"origin_store\": \"" ORIGIN "\", "
+			"\"new_column\": \"x\"}");
+		assert_result (store->db, newer, HY_APPLY_LENIENT, HY_APPLY_CHANGED);
+	}
+}
+
+static void
+test_apply_ledger (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("A1");
+	const gchar *payload = "{\"id\": \"" ROW "\", \"sale_id\": \"s\", \"method\": \"cash\", "
+			       "\"amount\": 100, \"hlc\": 7, \"origin_store\": \"" ORIGIN "\"}";
+	g_autoptr (HyChange) insert = change_new ("payments", "insert", 7, payload);
+	g_autoptr (HyChange) altered =
+		change_new ("payments", "insert", 7,
+			    "{\"id\": \"" ROW "\", \"sale_id\": \"s\", \"method\": \"cash\", "
+			    "\"amount\": 999, \"hlc\": 7, \"origin_store\": \"" ORIGIN "\"}");
+	g_autoptr (HyChange) del = change_new ("payments", "delete", 8, "{\"id\": \"" ROW "\"}");
+	g_autofree gchar *mine = NULL;
+	g_autoptr (HyChange) own = NULL;
+
+	assert_result (store->db, insert, HY_APPLY_FROM_STORE, HY_APPLY_CHANGED);
+	for (guint i = 0; i < 3; i++)
+		assert_result (store->db, insert, HY_APPLY_FROM_STORE, HY_APPLY_UNCHANGED);
+	assert_refused (store->db, altered, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_CONFLICT,
+			"different");
+	assert_refused (store->db, del, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_INVALID_INPUT,
+			"insert-only");
+	g_assert_cmpint (
+		hy_test_store_count (store, "SELECT amount FROM payments WHERE id = '" ROW "'"), ==,
+		100);
+	/* a row claiming this store's origin that this store does not have */
+	mine = g_strdup_printf ("{\"id\": \"%s\", \"sale_id\": \"s\", \"method\": \"cash\", "
+				"\"amount\": 1, \"hlc\": 1, \"origin_store\": \"%s\"}",
+				ROW "x", hy_actor_get_store_id (store->admin));
+	{
+		g_autoptr (GError) error = NULL;
+		g_autofree gchar *text = g_strdup_printf (
+			"{\"seq\": \"1\", \"id\": \"%sx\", \"table\": \"payments\", \"op\": "
+			"\"insert\", \"hlc\": \"1\", \"payload\": %s}",
+			ROW, mine);
+		g_autoptr (JsonNode) node = json_from_string (text, &error);
+		own = hy_change_from_json (node, &error);
+		g_assert_no_error (error);
+	}
+	assert_refused (store->db, own, ORIGIN, HY_APPLY_TRUSTED, HY_ERROR_CONFLICT,
+			"claims to come from this store");
+}
+
+/* Ships every account entry of `from` (in chain order) to `to`, returning how many
+ * were refused; `tamper` edits one payload first. */
+static GPtrArray *
+entry_changes (HyTestStore *from)
+{
+	g_autoptr (GPtrArray) changes =
+		g_ptr_array_new_with_free_func ((GDestroyNotify) hy_change_free);
+	sqlite3_stmt *stmt = NULL;
+	g_assert_cmpint (sqlite3_prepare_v2 (hy_db_get_handle (from->db),
+					     "SELECT id FROM account_entries ORDER BY origin_seq",
+					     -1, &stmt, NULL),
+			 ==, SQLITE_OK);
+	while (sqlite3_step (stmt) == SQLITE_ROW) {
+		const gchar *id = (const gchar *) sqlite3_column_text (stmt, 0);
+		g_autoptr (GError) error = NULL;
+		g_autofree gchar *payload =
+			hy_outbox_payload (from->db, "account_entries", id, &error);
+		g_autofree gchar *text = NULL;
+		g_autoptr (JsonNode) node = NULL;
+		g_assert_no_error (error);
+		text = g_strdup_printf ("{\"seq\": \"1\", \"id\": \"%s\", \"table\": "
+					"\"account_entries\", \"op\": \"insert\", \"hlc\": \"1\", "
+					"\"payload\": %s}",
+					id, payload);
+		node = json_from_string (text, &error);
+		g_assert_no_error (error);
+		g_ptr_array_add (changes, hy_change_from_json (node, &error));
+		g_assert_no_error (error);
+	}
+	sqlite3_finalize (stmt);
+	return g_steal_pointer (&changes);
+}
+
+static void
+test_apply_chain (void)
+{
+	g_autoptr (HyTestStore) a = hy_test_store_new ("A1");
+	g_autoptr (HyTestStore) b = hy_test_store_new ("B1");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) changes = NULL;
+	g_autofree gchar *member_id = NULL;
+	g_autofree gchar *card = NULL;
+	g_autoptr (HyMember) member = hy_member_new ();
+	const gchar *a_id = hy_actor_get_store_id (a->admin);
+
+	member->name = g_strdup ("张三");
+	g_assert_true (hy_member_register (a->db, a->admin, member, NULL, NULL, NULL, &member_id,
+					   &card, &error));
+	g_assert_no_error (error);
+	for (gint i = 1; i <= 3; i++) {
+		g_assert_true (
+			hy_ledger_recharge (a->db, a->admin, card, 1000 * i, NULL, NULL, &error));
+		g_assert_no_error (error);
+	}
+	changes = entry_changes (a);
+	g_assert_cmpuint (changes->len, ==, 3);
+
+	/* the second before the first: out of order */
+	assert_refused (b->db, changes->pdata[1], a_id, HY_APPLY_FROM_STORE, HY_ERROR_CONFLICT,
+			"chain");
+	/* an altered amount no longer matches its hash */
+	{
+		HyChange *first = changes->pdata[0];
+		g_autoptr (JsonObject) saved = json_object_ref (first->payload);
+		g_autoptr (JsonNode) copy = NULL;
+		g_autoptr (JsonNode) wrap = json_node_new (JSON_NODE_OBJECT);
+		g_autofree gchar *text = NULL;
+		json_node_set_object (wrap, saved);
+		/* a deep copy: json_node_copy() shares the object */
+		text = json_to_string (wrap, FALSE);
+		copy = json_from_string (text, NULL);
+		json_object_set_int_member (json_node_get_object (copy), "delta", 99999);
+		first->payload = json_object_ref (json_node_get_object (copy));
+		assert_refused (b->db, first, a_id, HY_APPLY_FROM_STORE, HY_ERROR_INVALID_INPUT,
+				"forged");
+		json_object_unref (first->payload);
+		first->payload = json_object_ref (saved);
+	}
+	g_assert_cmpint (hy_test_store_count (b, "SELECT count(*) FROM account_entries WHERE "
+						 "delta IN (1000, 2000, 3000, 99999)"),
+			 ==, 0);
+	/* in order, twice: applied once, and the balance follows */
+	for (guint round = 0; round < 2; round++) {
+		for (guint i = 0; i < changes->len; i++) {
+			HyApplyResult result = HY_APPLY_SKIPPED;
+			g_assert_true (apply (b->db, changes->pdata[i], a_id, HY_APPLY_FROM_STORE,
+					      &result, &error));
+			g_assert_no_error (error);
+			g_assert_cmpint (result, ==,
+					 round == 0 ? HY_APPLY_CHANGED : HY_APPLY_UNCHANGED);
+		}
+	}
+	{
+		g_autofree gchar *sql = g_strdup_printf (
+			"SELECT amount FROM balances b JOIN account_entries e ON e.card_id = "
+			"b.card_id "
+			"WHERE e.origin_store = '%s' AND b.account = 'money' LIMIT 1",
+			a_id);
+		g_assert_cmpint (hy_test_store_count (b, sql), ==, 6000);
+	}
+}
+
+static void
+test_apply_versions (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("A1");
+#define ITEM_FMT                                                                                   \
+	"{\"id\": \"" ROW                                                                          \
+	"\", \"code\": \"X1\", \"name\": \"%s\", \"price\": 100, \"version\": %d, "                \
+	"\"hlc\": %d, \"origin_store\": \"" ORIGIN "\"}"
+	g_autofree gchar *p1 = g_strdup_printf (ITEM_FMT, "v1", 1, 10);
+	g_autofree gchar *p2 = g_strdup_printf (ITEM_FMT, "v2", 2, 5);
+	g_autofree gchar *p1b = g_strdup_printf (ITEM_FMT, "v1 again", 1, 50);
+	g_autoptr (HyChange) c1 = change_new ("items", "insert", 10, p1);
+	g_autoptr (HyChange) c2 = change_new ("items", "update", 5, p2);
+	g_autoptr (HyChange) c1b = change_new ("items", "update", 50, p1b);
+	const gchar *name = "SELECT count(*) FROM items WHERE id = '" ROW "' AND name = ";
+
+	assert_result (store->db, c1, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	/* a higher version wins even with an older clock */
+	assert_result (store->db, c2, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	assert_result (store->db, c1b, HY_APPLY_TRUSTED, HY_APPLY_UNCHANGED);
+	assert_result (store->db, c2, HY_APPLY_TRUSTED, HY_APPLY_UNCHANGED);
+	{
+		g_autofree gchar *sql = g_strconcat (name, "'v2'", NULL);
+		g_assert_cmpint (hy_test_store_count (store, sql), ==, 1);
+	}
+}
+
+static void
+test_apply_last_writer (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("A1");
+#define MEMBER_FMT                                                                                 \
+	"{\"id\": \"" ROW "\", \"name\": \"%s\", \"name_pinyin\": \"\", \"name_initials\": \"\", " \
+	"\"level_id\": \"l\", \"home_store\": \"h\", \"created_at\": 1, \"hlc\": %d, "             \
+	"\"origin_store\": \"%s\"}"
+	g_autofree gchar *p100 = g_strdup_printf (MEMBER_FMT, "王五", 100, ORIGIN);
+	g_autofree gchar *p50 = g_strdup_printf (MEMBER_FMT, "old", 50, ORIGIN);
+	g_autofree gchar *p200 = g_strdup_printf (MEMBER_FMT, "赵六", 200, ORIGIN);
+	g_autofree gchar *p200b = g_strdup_printf (MEMBER_FMT, "tie", 200, OTHER);
+	g_autofree gchar *p250 = g_strdup_printf (MEMBER_FMT, "after delete?", 250, ORIGIN);
+	g_autofree gchar *p400 = g_strdup_printf (MEMBER_FMT, "back", 400, ORIGIN);
+	g_autoptr (HyChange) c100 = change_new ("members", "insert", 100, p100);
+	g_autoptr (HyChange) c50 = change_new ("members", "update", 50, p50);
+	g_autoptr (HyChange) c200 = change_new ("members", "update", 200, p200);
+	g_autoptr (HyChange) c200b = change_new ("members", "update", 200, p200b);
+	g_autoptr (HyChange) del = change_new ("members", "delete", 300, "{\"id\": \"" ROW "\"}");
+	g_autoptr (HyChange) c250 = change_new ("members", "update", 250, p250);
+	g_autoptr (HyChange) c400 = change_new ("members", "insert", 400, p400);
+#define NAMED "SELECT name = '%s' FROM members WHERE id = '" ROW "'"
+
+	assert_result (store->db, c100, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	/* the name search follows the applied row */
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM member_name_grams WHERE "
+						     "member_id = '" ROW "' AND gram = '王五'"),
+			 ==, 1);
+	assert_result (store->db, c50, HY_APPLY_TRUSTED, HY_APPLY_UNCHANGED);
+	assert_result (store->db, c200, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	/* the same clock: the higher origin store wins, wherever it is applied */
+	assert_result (store->db, c200b, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	assert_result (store->db, c200, HY_APPLY_TRUSTED, HY_APPLY_UNCHANGED);
+	{
+		g_autofree gchar *sql = g_strdup_printf (NAMED, "tie");
+		g_assert_cmpint (hy_test_store_count (store, sql), ==, 1);
+	}
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM member_name_grams WHERE "
+						     "member_id = '" ROW "' AND gram = '赵六'"),
+			 ==, 0);
+	/* a delete leaves a tombstone that older writes do not get past */
+	assert_result (store->db, del, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	g_assert_cmpint (
+		hy_test_store_count (store, "SELECT count(*) FROM members WHERE id = '" ROW "'"),
+		==, 0);
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM member_name_grams WHERE "
+						     "member_id = '" ROW "'"),
+			 ==, 0);
+	assert_result (store->db, c250, HY_APPLY_TRUSTED, HY_APPLY_UNCHANGED);
+	assert_result (store->db, c100, HY_APPLY_TRUSTED, HY_APPLY_UNCHANGED);
+	/* a later write brings it back */
+	assert_result (store->db, c400, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	{
+		g_autofree gchar *sql = g_strdup_printf (NAMED, "back");
+		g_assert_cmpint (hy_test_store_count (store, sql), ==, 1);
+	}
+	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM tombstones"), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func ("/apply/change-json", test_apply_change_json);
+	g_test_add_func ("/apply/refused", test_apply_refused);
+	g_test_add_func ("/apply/ledger", test_apply_ledger);
+	g_test_add_func ("/apply/chain", test_apply_chain);
+	g_test_add_func ("/apply/versions", test_apply_versions);
+	g_test_add_func ("/apply/last-writer", test_apply_last_writer);
+	return g_test_run ();
+}
