@@ -104,3 +104,55 @@ hy_item_add (HyDb *db,
 		*id_out = g_steal_pointer (&id);
 	return TRUE;
 }
+
+void
+hy_item_free (HyItem *item)
+{
+	if (item == NULL)
+		return;
+	g_free (item->id);
+	g_free (item->code);
+	g_free (item->name);
+	g_free (item->barcode);
+	g_free (item);
+}
+
+HyItem *
+hy_item_find (HyDb *db, const gchar *code_or_barcode, GError **error)
+{
+	g_autoptr (HyStmt) stmt = NULL;
+	g_autofree gchar *code = NULL;
+	gboolean has_row = FALSE;
+	HyItem *item;
+
+	if (code_or_barcode == NULL || code_or_barcode[0] == '\0') {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("give an item code or barcode"));
+		return NULL;
+	}
+	/* codes are kept as HQ wrote them, usually upper case; a cashier types either */
+	code = g_ascii_strup (code_or_barcode, -1);
+	stmt = hy_db_prepare (db,
+			      "SELECT id, code, name, barcode, price FROM items "
+			      "WHERE active = 1 AND (code = ?1 OR code = ?2 OR barcode = ?1) "
+			      "ORDER BY code = ?1 DESC LIMIT 1",
+			      error);
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, code_or_barcode, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return NULL;
+	if (!has_row) {
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND,
+			     _ ("no item has the code or barcode “%s”"), code_or_barcode);
+		return NULL;
+	}
+	item = g_new0 (HyItem, 1);
+	item->id = hy_stmt_dup_text (stmt, 0);
+	item->code = hy_stmt_dup_text (stmt, 1);
+	item->name = hy_stmt_dup_text (stmt, 2);
+	item->barcode = hy_stmt_dup_text (stmt, 3);
+	item->price = sqlite3_column_int64 (stmt, 4);
+	return item;
+}

@@ -20,4 +20,22 @@ hy_item_add (HyDb *db,
 	     gchar **id_out,
 	     GError **error);
 
+/* An active catalogue item, for the till's item lookup. */
+typedef struct {
+	gchar *id;
+	gchar *code;
+	gchar *name;
+	gchar *barcode; /* or NULL */
+	gint64 price;	/* HQ list price, fen */
+} HyItem;
+
+void
+hy_item_free (HyItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyItem, hy_item_free)
+
+/* Finds an active item by its code (any letter case) or its barcode; HY_ERROR_NOT_FOUND
+ * when there is none. */
+HyItem *
+hy_item_find (HyDb *db, const gchar *code_or_barcode, GError **error);
+
 G_END_DECLS

@@ -97,6 +97,32 @@ test_item_add (void)
 	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM items"), ==, 1);
 }
 
+/* The till's item lookup: by code in any letter case, or by barcode. */
+static void
+test_item_find (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("S01");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyItem) by_code = NULL;
+	g_autoptr (HyItem) by_barcode = NULL;
+	g_autoptr (HyItem) missing = NULL;
+
+	g_assert_true (hy_item_add (store->db, store->admin, "WATER", "矿泉水", "6921168509256",
+				    200, "饮料", NULL, NULL, &error));
+	g_assert_no_error (error);
+	by_code = hy_item_find (store->db, "water", &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (by_code->code, ==, "WATER");
+	g_assert_cmpstr (by_code->name, ==, "矿泉水");
+	g_assert_cmpint (by_code->price, ==, 200);
+	by_barcode = hy_item_find (store->db, "6921168509256", &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (by_barcode->code, ==, "WATER");
+	missing = hy_item_find (store->db, "TEA", &error);
+	g_assert_null (missing);
+	g_assert_error (error, HY_ERROR, HY_ERROR_NOT_FOUND);
+}
+
 static void
 test_operator_login (void)
 {
@@ -213,6 +239,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/huiyuan/level/add", test_level_add);
 	g_test_add_func ("/huiyuan/card-kind/add", test_card_kind_add);
 	g_test_add_func ("/huiyuan/item/add", test_item_add);
+	g_test_add_func ("/huiyuan/item/find", test_item_find);
 	g_test_add_func ("/huiyuan/operator/login", test_operator_login);
 	g_test_add_func ("/huiyuan/card-stock/add", test_card_stock_add);
 	return g_test_run ();
