@@ -11,6 +11,7 @@
 #include "hy-hlc.h"
 #include "hy-id.h"
 #include "hy-outbox.h"
+#include "hy-store.h"
 
 #define HY_ENROL_SECRET_BYTES 32
 #define HY_ENROL_CARD_SERIALS 1000000
@@ -35,27 +36,6 @@ static gchar *
 hy_enrol_hash (const gchar *secret)
 {
 	return g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
-}
-
-static gboolean
-hy_enrol_check_code (const gchar *code, GError **error)
-{
-	gsize len = code != NULL ? strlen (code) : 0;
-	if (len < 1 || len > 16) {
-		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _ ("store code must be 1 to 16 characters"));
-		return FALSE;
-	}
-	for (gsize i = 0; i < len; i++) {
-		if (!g_ascii_isalnum (code[i]) && code[i] != '-' && code[i] != '_') {
-			g_set_error (
-				error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				_ ("store code “%s” may only hold letters, digits, “-” and “_”"),
-				code);
-			return FALSE;
-		}
-	}
-	return TRUE;
 }
 
 static gboolean
@@ -109,7 +89,7 @@ hy_enrol_add_store (HyDb *db,
 
 	if (!hy_actor_require (actor, HY_PERMISSION_STORE_MANAGE, error))
 		return FALSE;
-	if (!hy_enrol_check_code (code, error))
+	if (!hy_store_check_code (code, error))
 		return FALSE;
 	if (trimmed[0] == '\0') {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("a store needs a name"));

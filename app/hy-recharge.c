@@ -89,19 +89,11 @@ hy_recharge_level (HyDb *db,
 		   const HyLevelRule **out,
 		   GError **error)
 {
-	g_autoptr (HyStmt) stmt =
-		hy_db_prepare (db,
-			       "SELECT l.name FROM members m JOIN levels l ON l.id = m.level_id "
-			       "WHERE m.id = ?",
-			       error);
-	gboolean has_row = FALSE;
-	if (stmt == NULL)
-		return FALSE;
-	sqlite3_bind_text (stmt, 1, member_id, -1, SQLITE_TRANSIENT);
-	if (!hy_db_step_row (db, stmt, &has_row, error))
+	g_autofree gchar *name = NULL;
+	if (!hy_upgrade_level_name (db, member_id, &name, error))
 		return FALSE;
 	/* a level outside the rules has no recharge rules */
-	*out = has_row ? g_hash_table_lookup (rules->levels, hy_stmt_text (stmt, 0)) : NULL;
+	*out = name != NULL ? g_hash_table_lookup (rules->levels, name) : NULL;
 	return TRUE;
 }
 

@@ -24,8 +24,8 @@ hy_store_free (HyStore *store)
 	g_free (store);
 }
 
-static gboolean
-hy_store_validate_code (const gchar *code, GError **error)
+gboolean
+hy_store_check_code (const gchar *code, GError **error)
 {
 	gsize len = code != NULL ? strlen (code) : 0;
 	if (len < 1 || len > 16) {
@@ -103,7 +103,7 @@ hy_store_init (HyDb *db,
 			     _ ("%s is already set up for a store"), hy_db_get_path (db));
 		return FALSE;
 	}
-	if (!hy_store_validate_code (code, error))
+	if (!hy_store_check_code (code, error))
 		return FALSE;
 	if (name == NULL || name[0] == '\0') {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT, _ ("a store needs a name"));

@@ -21,6 +21,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyStore, hy_store_free)
 /* Sets up a database just created by hy_db_open (HY_DB_OPEN_CREATE): the store, one
  * terminal, the default roles, operator "admin" (role hq-admin) with `admin_password`,
  * a default level and card kind, and a card-stock range for the store. */
+/* A store code: 1 to 16 letters, digits, "-" or "_". */
+gboolean
+hy_store_check_code (const gchar *code, GError **error);
 gboolean
 hy_store_init (HyDb *db,
 	       const gchar *code,

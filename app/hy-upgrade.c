@@ -41,8 +41,8 @@ hy_upgrade_any (const HyRules *rules)
 	return FALSE;
 }
 
-static gboolean
-hy_upgrade_current_level (HyDb *db, const gchar *member_id, gchar **name_out, GError **error)
+gboolean
+hy_upgrade_level_name (HyDb *db, const gchar *member_id, gchar **name_out, GError **error)
 {
 	g_autoptr (HyStmt) stmt =
 		hy_db_prepare (db,
@@ -102,7 +102,7 @@ hy_upgrade_apply (HyDb *db,
 	/* most stores have no upgrade rules: a sale then pays nothing for them */
 	if (!hy_upgrade_any (rules))
 		return TRUE;
-	if (!hy_upgrade_current_level (db, member_id, &current, error))
+	if (!hy_upgrade_level_name (db, member_id, &current, error))
 		return FALSE;
 	if (current == NULL ||
 	    !g_ptr_array_find (rules->level_order, g_hash_table_lookup (rules->levels, current),

@@ -25,6 +25,10 @@ hy_upgrade_apply (HyDb *db,
 		  gchar **level_out,
 		  GError **error);
 
+/* The name of the member's level (NULL for an unknown member). */
+gboolean
+hy_upgrade_level_name (HyDb *db, const gchar *member_id, gchar **name_out, GError **error);
+
 /* The member's accumulated earned points, hundredths. */
 gboolean
 hy_upgrade_accumulated (HyDb *db, const gchar *member_id, gint64 *out, GError **error);
