@@ -114,6 +114,7 @@ hy_application_startup (GApplication *app)
 		{"win.pay", {"F12", NULL}},
 		{"win.new-sale", {"<Primary>n", NULL}},
 		{"win.reprint", {"<Primary>p", NULL}},
+		{"win.deduct", {"<Primary>d", NULL}},
 		{"win.show-page::cashier", {"F5", NULL}},
 		{"win.show-page::members", {"F6", NULL}},
 		{"win.new-member", {"<Primary>m", NULL}},

@@ -9,10 +9,13 @@
 #include "hy-error.h"
 #include "hy-format.h"
 #include "hy-recharge.h"
+#include "hy-refund.h"
 #include "hy-money.h"
 #include "hy-pay-dialog.h"
 #include "hy-receipt-dialog.h"
+#include "hy-deduct-dialog.h"
 #include "hy-till.h"
+#include "hy-time-panel.h"
 #include "hy-ui.h"
 
 /* Largest quantity typed as CODE*N: a typo guard, not a business rule. */
@@ -52,6 +55,7 @@ struct _HyCashierPage {
 	GtkWidget *recharge_entry;
 	GtkWidget *recharge_title;
 	GtkWidget *recharge_box;
+	GtkWidget *time_panel; /* HyTimePanel, after the count cards */
 	GtkWidget *item_entry;
 	GtkWidget *cart_list;
 	GtkWidget *subtotal_label;
@@ -70,7 +74,9 @@ struct _HyCashierPage {
 	guint busy;
 	GtkDialog *pay_dialog;
 	GtkDialog *receipt_dialog;
+	GtkDialog *deduct_dialog;
 	gchar *last_receipt; /* for a reprint */
+	gchar *last_sale_id; /* for a refund from the receipt */
 };
 
 enum { SIGNAL_SHOW_ERROR, SIGNAL_LAST };
@@ -173,6 +179,8 @@ hy_cashier_page_show_member (HyCashierPage *self, HyMemberView *view)
 	g_clear_pointer (&self->view, hy_member_view_free);
 	self->view = view;
 	hy_cashier_page_clear_box (self->counts_list);
+	hy_time_panel_set_card (HY_TIME_PANEL (self->time_panel),
+				view != NULL ? view->card->number : NULL);
 	if (view == NULL) {
 		gtk_stack_set_visible_child_name (GTK_STACK (self->member_stack), "empty");
 		return;
@@ -398,11 +406,13 @@ hy_cashier_page_card_job (HySession *session, HyDb *db, gpointer data, GError **
 	HyCardJob *job = data;
 	const HyActor *actor = hy_session_get_actor (session);
 	g_autoptr (HyRechargeResult) recharge = NULL;
-	/* a recharge goes through the level's recharge rules (bonus, instalments) */
+	/* a recharge goes through the level's recharge rules (bonus, instalments); neither
+	 * use nor amount only reloads the card */
 	gboolean ok = job->item != NULL
 			      ? hy_count_use (db, actor, job->card, job->item, 1, NULL, NULL, error)
-			      : hy_recharge (db, actor, job->card, job->amount, NULL, NULL,
-					     &recharge, error);
+		      : job->amount > 0 ? hy_recharge (db, actor, job->card, job->amount, NULL,
+						       NULL, &recharge, error)
+					: TRUE;
 	if (!ok)
 		return NULL;
 	return hy_till_load_card (db, job->store_code, job->card, error);
@@ -964,12 +974,83 @@ hy_cashier_page_dialog_destroy_cb (GtkWidget *dialog, HyCashierPage *self)
 		self->pay_dialog = NULL;
 	if (dialog == GTK_WIDGET (self->receipt_dialog))
 		self->receipt_dialog = NULL;
+	if (dialog == GTK_WIDGET (self->deduct_dialog))
+		self->deduct_dialog = NULL;
+}
+
+/* ---- refund of the last sale, from its receipt ---- */
+
+#define HY_CASHIER_RESPONSE_REFUND 1
+
+static gpointer
+hy_cashier_page_refund_job (HySession *session, HyDb *db, gpointer data, GError **error)
+{
+	g_autoptr (JsonNode) result = NULL;
+	JsonObject *o;
+	g_autofree gchar *amount = NULL;
+	g_autofree gchar *to_balance = NULL;
+	g_autofree gchar *to_cash = NULL;
+	g_autofree gchar *points = NULL;
+
+	if (!hy_refund_sale (db, hy_session_get_actor (session), data, NULL, 0,
+			     _ ("refunded at the till"), NULL, &result, error))
+		return NULL;
+	o = json_node_get_object (result);
+	amount = hy_format_money (json_object_get_int_member (o, "amount"));
+	to_balance = hy_format_money (json_object_get_int_member (o, "to_balance"));
+	to_cash = hy_format_money (json_object_get_int_member (o, "to_cash"));
+	points = hy_format_points (json_object_get_int_member (o, "points"));
+	return g_strdup_printf (_ ("Refunded %s: %s back to stored value, %s in cash; %s points "
+				   "taken back."),
+				amount, to_balance, to_cash, points);
+}
+
+static void
+hy_cashier_page_refund_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr (HyCashierPage) self = user_data;
+	g_autoptr (GError) error = NULL;
+	g_autofree gchar *summary = hy_session_run_finish (HY_SESSION (source), result, &error);
+
+	hy_cashier_page_busy_dec (self);
+	if (summary == NULL) {
+		hy_cashier_page_error (self, error);
+		return;
+	}
+	/* refunded once: the core would refuse a second time anyway */
+	g_clear_pointer (&self->last_sale_id, g_free);
+	if (self->receipt_dialog != NULL) {
+		GtkWidget *button = gtk_dialog_get_widget_for_response (self->receipt_dialog,
+									HY_CASHIER_RESPONSE_REFUND);
+		if (button != NULL)
+			gtk_widget_hide (button);
+		hy_receipt_dialog_show_refund (HY_RECEIPT_DIALOG (self->receipt_dialog), summary);
+	}
+	/* a reprint during a sale: that member's balances have changed */
+	if (self->view != NULL)
+		hy_cashier_page_start_card_job (self, NULL, 0);
+}
+
+static void
+hy_cashier_page_refund (HyCashierPage *self)
+{
+	if (self->last_sale_id == NULL)
+		return;
+	hy_cashier_page_clear_error (self);
+	hy_cashier_page_busy_inc (self);
+	hy_session_run_async (self->session, hy_cashier_page_refund_job,
+			      g_strdup (self->last_sale_id), g_free, g_free, self->cancellable,
+			      hy_cashier_page_refund_cb, g_object_ref (self));
 }
 
 static void
 hy_cashier_page_receipt_response_cb (GtkDialog *dialog, gint response, HyCashierPage *self)
 {
 	gboolean reprint = hy_receipt_dialog_is_reprint (HY_RECEIPT_DIALOG (dialog));
+	if (response == HY_CASHIER_RESPONSE_REFUND) {
+		hy_cashier_page_refund (self);
+		return;
+	}
 	gtk_widget_destroy (GTK_WIDGET (dialog));
 	self->receipt_dialog = NULL;
 	if (reprint)
@@ -981,12 +1062,80 @@ hy_cashier_page_receipt_response_cb (GtkDialog *dialog, gint response, HyCashier
 static void
 hy_cashier_page_show_receipt (HyCashierPage *self, GtkWindow *parent, const gchar *text)
 {
+	const HyActor *actor = hy_session_get_actor (self->session);
 	self->receipt_dialog = GTK_DIALOG (hy_receipt_dialog_new (parent, text));
+	/* the whole sale back, for an operator allowed to; the core checks it again */
+	if (self->last_sale_id != NULL && actor != NULL &&
+	    hy_actor_has (actor, HY_PERMISSION_SALE_REFUND)) {
+		GtkWidget *refund = gtk_dialog_add_button (self->receipt_dialog, _ ("_Refund Sale"),
+							   HY_CASHIER_RESPONSE_REFUND);
+		gtk_style_context_add_class (gtk_widget_get_style_context (refund),
+					     "destructive-action");
+		/* apart from Next Sale, which Enter presses */
+		if (GTK_IS_BUTTON_BOX (gtk_widget_get_parent (refund)))
+			gtk_button_box_set_child_secondary (
+				GTK_BUTTON_BOX (gtk_widget_get_parent (refund)), refund, TRUE);
+	}
 	g_signal_connect (self->receipt_dialog, "response",
 			  G_CALLBACK (hy_cashier_page_receipt_response_cb), self);
 	g_signal_connect (self->receipt_dialog, "destroy",
 			  G_CALLBACK (hy_cashier_page_dialog_destroy_cb), self);
 	gtk_window_present (GTK_WINDOW (self->receipt_dialog));
+}
+
+/* ---- direct deduction (hy-deduct-dialog) ---- */
+
+static void
+hy_cashier_page_deducted_cb (HyDeductDialog *dialog, const gchar *summary, HyCashierPage *self)
+{
+	gtk_widget_destroy (GTK_WIDGET (dialog));
+	self->deduct_dialog = NULL;
+	hy_cashier_page_start_card_job (self, NULL, 0);
+}
+
+static void
+hy_cashier_page_deduct_response_cb (GtkDialog *dialog, gint response, HyCashierPage *self)
+{
+	/* OK runs the deduction in the dialog; it reports back with "deducted" */
+	if (response != GTK_RESPONSE_OK) {
+		gtk_widget_destroy (GTK_WIDGET (dialog));
+		self->deduct_dialog = NULL;
+	}
+}
+
+void
+hy_cashier_page_deduct (HyCashierPage *self)
+{
+	GtkWidget *toplevel;
+	g_return_if_fail (HY_IS_CASHIER_PAGE (self));
+	if (self->view == NULL) {
+		g_autoptr (GError) error =
+			g_error_new_literal (HY_ERROR, HY_ERROR_INVALID_INPUT,
+					     _ ("direct deduction: find the member first"));
+		hy_cashier_page_error (self, error);
+		return;
+	}
+	if (self->deduct_dialog != NULL) {
+		gtk_window_present (GTK_WINDOW (self->deduct_dialog));
+		return;
+	}
+	toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+	self->deduct_dialog = GTK_DIALOG (hy_deduct_dialog_new (
+		GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->session,
+		self->view->card->number, self->view->card->has_pin));
+	g_signal_connect (self->deduct_dialog, "deducted", G_CALLBACK (hy_cashier_page_deducted_cb),
+			  self);
+	g_signal_connect (self->deduct_dialog, "response",
+			  G_CALLBACK (hy_cashier_page_deduct_response_cb), self);
+	g_signal_connect (self->deduct_dialog, "destroy",
+			  G_CALLBACK (hy_cashier_page_dialog_destroy_cb), self);
+	gtk_window_present (GTK_WINDOW (self->deduct_dialog));
+}
+
+GtkDialog *
+hy_cashier_page_get_deduct_dialog (HyCashierPage *self)
+{
+	return self->deduct_dialog;
 }
 
 void
@@ -1041,6 +1190,8 @@ hy_cashier_page_sell_cb (GObject *source, GAsyncResult *result, gpointer user_da
 	text = hy_till_receipt_text (sale->receipt, names);
 	g_free (self->last_receipt);
 	self->last_receipt = g_strdup (text);
+	g_free (self->last_sale_id);
+	self->last_sale_id = g_strdup (sale->sale_id);
 	hy_cashier_page_show_receipt (self, parent, text);
 	g_debug ("sale %s rung up", sale->sale_id);
 	hy_sell_result_free (sale);
@@ -1143,12 +1294,15 @@ hy_cashier_page_set_session (HyCashierPage *self, HySession *session)
 	const HyActor *actor;
 	g_return_if_fail (HY_IS_CASHIER_PAGE (self));
 	g_set_object (&self->session, session);
+	hy_time_panel_set_session (HY_TIME_PANEL (self->time_panel), session);
 	/* offer what the operator may do; the core checks it again */
 	actor = hy_session_get_actor (session);
 	if (actor != NULL) {
 		gboolean recharge = hy_actor_has (actor, HY_PERMISSION_MONEY_RECHARGE);
 		gtk_widget_set_visible (self->recharge_title, recharge);
 		gtk_widget_set_visible (self->recharge_box, recharge);
+		gtk_widget_set_visible (self->time_panel,
+					hy_actor_has (actor, HY_PERMISSION_TIME_SESSION));
 	}
 }
 
@@ -1167,7 +1321,10 @@ hy_cashier_page_focus_item (HyCashierPage *self)
 guint
 hy_cashier_page_get_busy (HyCashierPage *self)
 {
-	return self->busy;
+	return self->busy + hy_time_panel_get_busy (HY_TIME_PANEL (self->time_panel)) +
+	       (self->deduct_dialog != NULL
+			? hy_deduct_dialog_get_busy (HY_DEDUCT_DIALOG (self->deduct_dialog))
+			: 0);
 }
 
 GtkDialog *
@@ -1213,6 +1370,10 @@ hy_cashier_page_dispose (GObject *object)
 		gtk_widget_destroy (GTK_WIDGET (self->receipt_dialog));
 		self->receipt_dialog = NULL;
 	}
+	if (self->deduct_dialog != NULL) {
+		gtk_widget_destroy (GTK_WIDGET (self->deduct_dialog));
+		self->deduct_dialog = NULL;
+	}
 	g_clear_object (&self->session);
 	G_OBJECT_CLASS (hy_cashier_page_parent_class)->dispose (object);
 }
@@ -1226,6 +1387,7 @@ hy_cashier_page_finalize (GObject *object)
 	g_clear_pointer (&self->basket, hy_priced_basket_free);
 	g_ptr_array_unref (self->cart);
 	g_free (self->last_receipt);
+	g_free (self->last_sale_id);
 	G_OBJECT_CLASS (hy_cashier_page_parent_class)->finalize (object);
 }
 
@@ -1280,6 +1442,37 @@ hy_cashier_page_class_init (HyCashierPageClass *klass)
 }
 
 static void
+hy_cashier_page_time_error_cb (HyCashierPage *self, const gchar *message)
+{
+	g_signal_emit (self, signals[SIGNAL_SHOW_ERROR], 0, message);
+}
+
+/* A check-out may have taken time and stored value: show the card's balances again. */
+static void
+hy_cashier_page_time_billed_cb (HyCashierPage *self)
+{
+	if (self->view != NULL)
+		hy_cashier_page_start_card_job (self, NULL, 0);
+}
+
+/* The time section goes right after the count cards in the member panel. */
+static void
+hy_cashier_page_add_time_panel (HyCashierPage *self)
+{
+	GtkWidget *box = gtk_widget_get_parent (self->counts_list);
+	gint position = 0;
+	self->time_panel = hy_time_panel_new ();
+	gtk_container_child_get (GTK_CONTAINER (box), self->counts_list, "position", &position,
+				 NULL);
+	gtk_container_add (GTK_CONTAINER (box), self->time_panel);
+	gtk_box_reorder_child (GTK_BOX (box), self->time_panel, position + 1);
+	g_signal_connect_swapped (self->time_panel, "show-error",
+				  G_CALLBACK (hy_cashier_page_time_error_cb), self);
+	g_signal_connect_swapped (self->time_panel, "billed",
+				  G_CALLBACK (hy_cashier_page_time_billed_cb), self);
+}
+
+static void
 hy_cashier_page_init (HyCashierPage *self)
 {
 	GtkWidget *placeholder;
@@ -1296,5 +1489,6 @@ hy_cashier_page_init (HyCashierPage *self)
 	g_object_set (placeholder, "margin", 8, NULL);
 	gtk_widget_show (placeholder);
 	gtk_list_box_set_placeholder (GTK_LIST_BOX (self->counts_list), placeholder);
+	hy_cashier_page_add_time_panel (self);
 	hy_cashier_page_update_cart (self);
 }

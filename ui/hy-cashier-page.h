@@ -32,6 +32,11 @@ hy_cashier_page_new_sale (HyCashierPage *self);
 /* Shows the receipt of this till's last sale again. */
 void
 hy_cashier_page_reprint (HyCashierPage *self);
+/* The direct deduction dialog for the member shown (an error when there is none). */
+void
+hy_cashier_page_deduct (HyCashierPage *self);
+GtkDialog *
+hy_cashier_page_get_deduct_dialog (HyCashierPage *self);
 
 /* Jobs running on the session's worker for this page (tests wait for 0). */
 guint

@@ -62,3 +62,12 @@ hy_receipt_dialog_is_reprint (HyReceiptDialog *self)
 {
 	return self->reprint;
 }
+
+void
+hy_receipt_dialog_show_refund (HyReceiptDialog *self, const gchar *summary)
+{
+	g_autofree gchar *text = g_strdup_printf (
+		"%s\n\n%s", gtk_label_get_text (GTK_LABEL (self->receipt_label)), summary);
+	gtk_label_set_text (GTK_LABEL (self->title_label), _ ("Refunded"));
+	gtk_label_set_text (GTK_LABEL (self->receipt_label), text);
+}

@@ -17,5 +17,8 @@ void
 hy_receipt_dialog_set_reprint (HyReceiptDialog *self);
 gboolean
 hy_receipt_dialog_is_reprint (HyReceiptDialog *self);
+/* The sale was refunded: what went back, under the receipt. */
+void
+hy_receipt_dialog_show_refund (HyReceiptDialog *self, const gchar *summary);
 
 G_END_DECLS

@@ -129,6 +129,14 @@ hy_window_reprint_activated (GSimpleAction *action, GVariant *param, gpointer us
 }
 
 static void
+hy_window_deduct_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+	HyWindow *self = HY_WINDOW (user_data);
+	gtk_stack_set_visible_child (GTK_STACK (self->pages), self->cashier_page);
+	hy_cashier_page_deduct (HY_CASHIER_PAGE (self->cashier_page));
+}
+
+static void
 hy_window_new_sale_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
 	HyWindow *self = HY_WINDOW (user_data);
@@ -161,6 +169,7 @@ static const GActionEntry hy_window_actions[] = {
 	{"pay", hy_window_pay_activated},
 	{"new-sale", hy_window_new_sale_activated},
 	{"reprint", hy_window_reprint_activated},
+	{"deduct", hy_window_deduct_activated},
 };
 
 /* ---- status ---- */
