@@ -42,6 +42,19 @@ hy_test_store_raw_sql (HyTestStore *store, const gchar *sql)
 }
 
 gint64
+hy_test_store_balance (HyTestStore *store,
+		       const gchar *card_id,
+		       HyAccount account,
+		       const gchar *item)
+{
+	g_autoptr (GError) error = NULL;
+	gint64 amount = -1;
+	g_assert_true (hy_ledger_balance (store->db, card_id, account, item, &amount, &error));
+	g_assert_no_error (error);
+	return amount;
+}
+
+gint64
 hy_test_store_count (HyTestStore *store, const gchar *sql)
 {
 	sqlite3_stmt *stmt = NULL;

@@ -3,6 +3,7 @@
 
 #include "hy-actor.h"
 #include "hy-db.h"
+#include "hy-ledger.h"
 
 #define HY_TEST_ADMIN_PASSWORD "admin-secret"
 
@@ -28,6 +29,12 @@ void
 hy_test_store_raw_sql (HyTestStore *store, const gchar *sql);
 gint64
 hy_test_store_count (HyTestStore *store, const gchar *sql);
+/* A card's cached balance (account, item "" for money and points), asserting success. */
+gint64
+hy_test_store_balance (HyTestStore *store,
+		       const gchar *card_id,
+		       HyAccount account,
+		       const gchar *item);
 
 /* Removes `dir` and everything in it. */
 void

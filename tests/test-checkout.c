@@ -60,10 +60,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static gint64
 balance (Fixture *f, HyAccount account)
 {
-	g_autoptr (GError) error = NULL;
-	gint64 amount = 0;
-	g_assert_true (hy_ledger_balance (f->store->db, f->card_id, account, "", &amount, &error));
-	return amount;
+	return hy_test_store_balance (f->store, f->card_id, account, "");
 }
 
 /* Rows of every table a sale writes, as one number: nothing changed if it is equal. */

@@ -57,11 +57,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static gint64
 balance (Fixture *f, HyAccount account, const gchar *item)
 {
-	g_autoptr (GError) error = NULL;
-	gint64 amount = 0;
-	g_assert_true (
-		hy_ledger_balance (f->store->db, f->card_id, account, item, &amount, &error));
-	return amount;
+	return hy_test_store_balance (f->store, f->card_id, account, item);
 }
 
 static gint64

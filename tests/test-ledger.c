@@ -69,12 +69,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 static gint64
 balance (Fixture *fx, HyAccount account, const gchar *item)
 {
-	g_autoptr (GError) error = NULL;
-	gint64 amount = -1;
-	g_assert_true (
-		hy_ledger_balance (fx->store->db, fx->card_id, account, item, &amount, &error));
-	g_assert_no_error (error);
-	return amount;
+	return hy_test_store_balance (fx->store, fx->card_id, account, item);
 }
 
 static gint64

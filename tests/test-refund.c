@@ -31,10 +31,7 @@ typedef struct {
 static gint64
 balance (Fixture *f, HyAccount account)
 {
-	g_autoptr (GError) error = NULL;
-	gint64 amount = 0;
-	g_assert_true (hy_ledger_balance (f->store->db, f->card_id, account, "", &amount, &error));
-	return amount;
+	return hy_test_store_balance (f->store, f->card_id, account, "");
 }
 
 /* TEA × 3: 999 × .9 = 899.1 → 899, points 2697; CAKE: 1800, points 5400.
