@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "hy-db.h"
@@ -12,7 +14,8 @@ struct _HyDb {
 	GObject parent_instance;
 	sqlite3 *handle;
 	gchar *path;
-	GHashTable *stmts; /* SQL text -> sqlite3_stmt, finalized with the object */
+	GHashTable *stmts;	/* SQL text -> sqlite3_stmt, finalized with the object */
+	GHashTable *stmt_hints; /* SQL address -> HyDbStmtHint, a shortcut into stmts */
 	guint txn_depth;
 	guint savepoint_serial;
 	/* meta values read or written in transactions, valid while no other connection
@@ -81,20 +84,44 @@ hy_db_exec_cached (HyDb *self, const gchar *sql, GError **error)
 	return stmt != NULL && hy_db_step_done (self, stmt, error);
 }
 
+typedef struct {
+	const gchar *sql; /* owned by stmts */
+	sqlite3_stmt *stmt;
+} HyDbStmtHint;
+
+/* Hints for SQL built at run time pile up at addresses that are freed and reused; a
+ * store runs a few hundred distinct statements, so this bound is never reached by the
+ * string literals that matter. */
+#define HY_DB_STMT_HINTS_MAX 2048
+
 HyStmt *
 hy_db_prepare (HyDb *self, const gchar *sql, GError **error)
 {
-	sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
-	if (stmt != NULL)
-		return stmt;
-	if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
-	    SQLITE_OK) {
-		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "cannot prepare SQL: %s",
-			     sqlite3_errmsg (self->handle));
-		return NULL;
+	HyDbStmtHint *hint = g_hash_table_lookup (self->stmt_hints, sql);
+	sqlite3_stmt *stmt = NULL;
+	gchar *key = NULL;
+
+	/* most SQL is a string literal: found by its address without hashing its text,
+	 * confirmed by its text because callers may also build SQL at run time */
+	if (hint != NULL && strcmp (hint->sql, sql) == 0)
+		return hint->stmt;
+	if (!g_hash_table_lookup_extended (self->stmts, sql, (gpointer *) &key,
+					   (gpointer *) &stmt)) {
+		if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+					NULL) != SQLITE_OK) {
+			g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "cannot prepare SQL: %s",
+				     sqlite3_errmsg (self->handle));
+			return NULL;
+		}
+		key = g_strdup (sql);
+		g_hash_table_insert (self->stmts, key, stmt);
 	}
-	/* keyed by the text, not the pointer: callers may build SQL at run time */
-	g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
+	if (g_hash_table_size (self->stmt_hints) >= HY_DB_STMT_HINTS_MAX)
+		g_hash_table_remove_all (self->stmt_hints);
+	hint = g_new (HyDbStmtHint, 1);
+	hint->sql = key;
+	hint->stmt = stmt;
+	g_hash_table_insert (self->stmt_hints, (gpointer) sql, hint);
 	return stmt;
 }
 
@@ -547,6 +574,7 @@ static void
 hy_db_finalize (GObject *object)
 {
 	HyDb *self = HY_DB (object);
+	g_hash_table_unref (self->stmt_hints);
 	g_hash_table_unref (self->stmts);
 	g_hash_table_unref (self->meta_cache);
 	g_hash_table_unref (self->meta_dirty);
@@ -566,6 +594,7 @@ static void
 hy_db_init (HyDb *self)
 {
 	self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hy_db_stmt_finalize);
+	self->stmt_hints = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 	self->meta_cache = hy_db_meta_cache_new ();
 	self->meta_dirty = hy_db_meta_dirty_new ();
 	self->data_version = -1;
