@@ -8,6 +8,7 @@
 #include "hy-audit.h"
 #include "hy-chain.h"
 #include "hy-error.h"
+#include "hy-escrow.h"
 #include "hy-hlc.h"
 #include "hy-ledger.h"
 #include "hy-member-private.h"
@@ -709,6 +710,8 @@ hy_apply_ledger (HyDb *db,
 		return FALSE;
 	if (g_strcmp0 (change->table, "account_entries") == 0 &&
 	    !hy_apply_balance (db, change->id, error))
+		return FALSE;
+	if (!hy_escrow_note_applied (db, change->table, change->id, error))
 		return FALSE;
 	*result = HY_APPLY_CHANGED;
 	return TRUE;

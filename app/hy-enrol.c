@@ -8,6 +8,7 @@
 #include "hy-card-stock.h"
 #include "hy-enrol.h"
 #include "hy-error.h"
+#include "hy-escrow.h"
 #include "hy-hlc.h"
 #include "hy-id.h"
 #include "hy-outbox.h"
@@ -107,6 +108,9 @@ hy_enrol_add_store (HyDb *db,
 			     hy_db_get_path (db), local->code);
 		return FALSE;
 	}
+	/* from its first store on, HQ keeps the chain's escrow */
+	if (!hy_escrow_is_active (db) && !hy_escrow_enable (db, local->id, error))
+		return FALSE;
 	stmt = hy_db_prepare (db,
 			      "SELECT (SELECT count(*) FROM stores WHERE code = ?), "
 			      "coalesce (max (number), 0) + 1 FROM stores",

@@ -18,6 +18,7 @@ typedef enum {
 	HY_ERROR_INSUFFICIENT,	/* not enough stored value, points or counts */
 	HY_ERROR_SCHEMA,	/* the database file is not one this version can open */
 	HY_ERROR_VERIFY_FAILED, /* an integrity check found a mismatch */
+	HY_ERROR_ESCROW,	/* the balance is there, but not spendable here now (hy-escrow.h) */
 } HyErrorCode;
 
 GQuark

@@ -8,6 +8,7 @@
 #include "hy-card.h"
 #include "hy-chain.h"
 #include "hy-error.h"
+#include "hy-escrow.h"
 #include "hy-hlc.h"
 #include "hy-id.h"
 #include "hy-ledger.h"
@@ -292,6 +293,10 @@ hy_ledger_post_full (HyDb *db,
 			     hy_ledger_unit (account), -delta, hy_ledger_unit (account));
 		return FALSE;
 	}
+	/* in a chain, a debit here is also bounded by what this store may spend */
+	if (delta < 0 && !hy_escrow_check_debit (db, hy_actor_get_store_id (actor), card_id,
+						 account, item, delta, error))
+		return FALSE;
 	if (delta > 0 && balance > G_MAXINT64 - delta) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
 			     _ ("the %s balance would overflow"), account_text);
@@ -316,6 +321,9 @@ hy_ledger_post_full (HyDb *db,
 	sqlite3_bind_text (stmt, 3, item, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64 (stmt, 4, delta);
 	if (!hy_db_step_done (db, stmt, error))
+		return FALSE;
+	if (!hy_escrow_note_entry (db, hy_actor_get_store_id (actor), card_id, account_text, item,
+				   delta, error))
 		return FALSE;
 	/* points live in earning batches, spent oldest first (hy-points.h) */
 	if (account == HY_ACCOUNT_POINTS &&

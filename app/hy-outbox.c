@@ -24,6 +24,7 @@ static const struct {
 	{"recharge_payouts",	HY_TABLE_KIND_LEDGER},
 	{"time_sessions",	HY_TABLE_KIND_LEDGER},
 	{"time_session_ends",	HY_TABLE_KIND_LEDGER},
+	{"escrow_entries",	HY_TABLE_KIND_LEDGER},
 	{"stores",		HY_TABLE_KIND_HQ_OWNED},
 	{"terminals",		HY_TABLE_KIND_HQ_OWNED},
 	{"roles",		HY_TABLE_KIND_HQ_OWNED},
@@ -40,6 +41,7 @@ static const struct {
 	{"field_values",	HY_TABLE_KIND_SHARED},
 	{"balances",		HY_TABLE_KIND_DERIVED},
 	{"member_name_grams",	HY_TABLE_KIND_DERIVED},
+	{"escrow_slices",	HY_TABLE_KIND_DERIVED},
 };
 /* clang-format on */
 

@@ -6,6 +6,7 @@
 
 #include "hy-apply.h"
 #include "hy-error.h"
+#include "hy-escrow.h"
 #include "hy-hlc.h"
 #include "hy-outbox.h"
 #include "hy-replica.h"
@@ -91,6 +92,25 @@ hy_replica_apply_all (HyDb *db, JsonArray *changes, guint *n_changed, GError **e
 	return TRUE;
 }
 
+static gboolean
+hy_replica_enable_escrow (HyDb *db, GError **error)
+{
+	g_autofree gchar *hq = NULL;
+	gboolean has_row = FALSE;
+	g_autoptr (HyStmt) stmt =
+		hy_db_prepare (db, "SELECT id FROM stores WHERE is_hq = 1 LIMIT 1", error);
+	if (stmt == NULL || !hy_db_step_row (db, stmt, &has_row, error))
+		return FALSE;
+	if (!has_row) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("the relay’s snapshot names no HQ store"));
+		return FALSE;
+	}
+	hq = hy_stmt_dup_text (stmt, 0);
+	g_clear_pointer (&stmt, hy_stmt_release);
+	return hy_escrow_enable (db, hq, error);
+}
+
 gboolean
 hy_replica_enrol (HyDb *db,
 		  const gchar *relay_url,
@@ -131,6 +151,10 @@ hy_replica_enrol (HyDb *db,
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
 	if (!hy_replica_apply_all (db, snapshot, NULL, error))
+		return FALSE;
+	/* the snapshot brought the HQ store: from now on this store spends within its
+	 * slices (hy-escrow.h) */
+	if (!hy_replica_enable_escrow (db, error))
 		return FALSE;
 	return hy_txn_commit (txn, error);
 }
@@ -219,6 +243,17 @@ hy_replica_apply_pulled (
 	if (!hy_db_step_done (db, stmt, error))
 		return FALSE;
 	return hy_txn_commit (txn, error);
+}
+
+gboolean
+hy_replica_apply_change (HyDb *db, JsonNode *change, GError **error)
+{
+	g_autoptr (HyTxn) txn = hy_db_begin (db, error);
+	g_autoptr (JsonArray) one = json_array_new ();
+	if (txn == NULL)
+		return FALSE;
+	json_array_add_element (one, json_node_copy (change));
+	return hy_replica_apply_all (db, one, NULL, error) && hy_txn_commit (txn, error);
 }
 
 /* Captures the rows of `table` again: own rows as inserts, other stores' rows (only

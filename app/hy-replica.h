@@ -58,6 +58,11 @@ hy_replica_acked (HyDb *db, gint64 acked, GError **error);
 gboolean
 hy_replica_rebase (HyDb *db, const gchar *epoch, GError **error);
 
+/* Applies one change the relay sent outside a pull (an escrow grant), in its own
+ * transaction, without moving the cursor: the pull brings it again as a no-op. */
+gboolean
+hy_replica_apply_change (HyDb *db, JsonNode *change, GError **error);
+
 /* Applies pulled changes (each with its origin) and moves the pull cursor to `next`,
  * in one transaction. */
 gboolean

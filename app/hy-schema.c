@@ -358,6 +358,35 @@ static const gchar *migration_v4 =
 	"  terminal_id TEXT NOT NULL, secret TEXT NOT NULL, relay_epoch TEXT NOT NULL,"
 	"  pull_cursor INTEGER NOT NULL DEFAULT 0, acked_seq INTEGER NOT NULL DEFAULT 0);";
 
+/* v5: escrow (hy-escrow.h): grants and releases of balance slices, the slices derived
+ * from them and the ledger, and what each store may hold for offline use */
+static const gchar *migration_v5 =
+	"CREATE TABLE escrow_entries ("
+	"  id TEXT PRIMARY KEY, card_id TEXT NOT NULL,"
+	"  account TEXT NOT NULL CHECK (account IN ('money', 'points', 'count')),"
+	"  item TEXT NOT NULL DEFAULT '', store_id TEXT NOT NULL, delta INTEGER NOT NULL,"
+	"  op TEXT NOT NULL CHECK (op IN ('grant', 'release')),"
+	"  at INTEGER NOT NULL, hlc INTEGER NOT NULL, origin_store TEXT NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE TRIGGER escrow_entries_no_change BEFORE UPDATE ON escrow_entries"
+	"  BEGIN SELECT RAISE (ABORT, 'escrow entries are insert-only'); END;"
+	"CREATE TABLE escrow_slices ("
+	"  card_id TEXT NOT NULL, account TEXT NOT NULL, item TEXT NOT NULL,"
+	"  store_id TEXT NOT NULL, amount INTEGER NOT NULL,"
+	"  PRIMARY KEY (card_id, account, item, store_id)) WITHOUT ROWID;"
+	/* relay side, local: stores asked to give back their slices of a card's account
+	 * because another store could not be authorised; told with their next pull */
+	"CREATE TABLE escrow_requests ("
+	"  store_id TEXT NOT NULL, card_id TEXT NOT NULL, account TEXT NOT NULL,"
+	"  item TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  PRIMARY KEY (store_id, card_id, account, item)) WITHOUT ROWID;"
+	/* money per card a store may hold for offline spending beyond what was recharged
+	 * there, and in all (fen) */
+	"ALTER TABLE stores ADD COLUMN offline_allowance INTEGER NOT NULL DEFAULT 50000;"
+	"ALTER TABLE stores ADD COLUMN offline_cap INTEGER NOT NULL DEFAULT 10000000;"
+	/* the chain's HQ store once escrow is on; empty for a store on its own */
+	"INSERT INTO meta (key, value) VALUES ('escrow_hq', '');";
+
 const gchar *
 hy_schema_migration (gint version)
 {
@@ -370,6 +399,8 @@ hy_schema_migration (gint version)
 		return migration_v3;
 	case 4:
 		return migration_v4;
+	case 5:
+		return migration_v5;
 	default:
 		return NULL;
 	}

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  *     fields, members, cards, account entries and balances, sales, sale lines,
  *     payments, refunds, count lots and uses, audit, outbox
  */
-#define HY_SCHEMA_LATEST 4
+#define HY_SCHEMA_LATEST 5
 
 /* The script that brings version - 1 to version. */
 const gchar *

@@ -9,6 +9,9 @@
 #include "hy-apply.h"
 #include "hy-enrol.h"
 #include "hy-error.h"
+#include "hy-escrow.h"
+#include "hy-id.h"
+#include "hy-outbox.h"
 #include "hy-relay-log.h"
 #include "hy-relay-server.h"
 
@@ -112,6 +115,7 @@ hy_relay_error_status (const GError *error)
 		return SOUP_STATUS_NOT_FOUND;
 	case HY_ERROR_CONFLICT:
 	case HY_ERROR_INSUFFICIENT:
+	case HY_ERROR_ESCROW:
 		return SOUP_STATUS_CONFLICT;
 	default:
 		return SOUP_STATUS_INTERNAL_SERVER_ERROR;
@@ -339,19 +343,31 @@ hy_relay_answer_pull (HyRelayServer *self,
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (JsonArray) rows = NULL;
+	g_autoptr (JsonArray) requests = NULL;
 	g_autoptr (JsonObject) answer = NULL;
 	g_autofree gchar *next_text = NULL;
 	gint64 next = since;
 
 	rows = hy_relay_pull (self->db, store_id, since, limit, &next, &error);
-	if (rows == NULL) {
+	if (rows != NULL)
+		requests = hy_escrow_requests (self->db, store_id, &error);
+	if (rows == NULL || requests == NULL) {
 		hy_relay_reply_gerror (msg, error);
 		return TRUE;
 	}
 	/* nothing for this store, but the cursor moved past others' rows: say so */
-	if (json_array_get_length (rows) == 0 && next == since && !force)
+	if (json_array_get_length (rows) == 0 && json_array_get_length (requests) == 0 &&
+	    next == since && !force)
 		return FALSE;
+	/* slices other stores could not be authorised for: the store gives them back */
+	if (json_array_get_length (requests) > 0 &&
+	    !hy_escrow_requests_told (self->db, store_id, &error)) {
+		hy_relay_reply_gerror (msg, error);
+		return TRUE;
+	}
 	answer = json_object_new ();
+	if (json_array_get_length (requests) > 0)
+		json_object_set_array_member (answer, "release", g_steal_pointer (&requests));
 	next_text = g_strdup_printf ("%" PRId64, next);
 	json_object_set_string_member (answer, "epoch", self->epoch);
 	json_object_set_string_member (answer, "next", next_text);
@@ -483,6 +499,112 @@ hy_relay_handle_snapshot (HyRelayServer *self, SoupServerMessage *msg)
 	hy_relay_reply (msg, SOUP_STATUS_OK, answer);
 }
 
+/* A string member that must be there: replies 400 naming it and returns NULL. */
+static const gchar *
+hy_relay_require_string (JsonObject *body, const gchar *name, SoupServerMessage *msg)
+{
+	const gchar *text = json_object_get_string_member_with_default (body, name, NULL);
+	if (text == NULL) {
+		g_autofree gchar *message = g_strdup_printf (_ ("“%s” must be a string"), name);
+		hy_relay_reply_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+	}
+	return text;
+}
+
+/* The escrow row `id` as a change from HQ, for the store that asked for it. */
+static HyChange *
+hy_relay_grant_change (HyDb *db, const gchar *id, const gchar *payload, GError **error)
+{
+	g_autoptr (JsonNode) node = json_from_string (payload, error);
+	g_autoptr (HyChange) change = g_new0 (HyChange, 1);
+	JsonNode *hlc;
+
+	if (node == NULL)
+		return NULL;
+	if (!JSON_NODE_HOLDS_OBJECT (node)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, _ ("escrow row %s cannot be read"),
+			     id);
+		return NULL;
+	}
+	change->payload = json_object_ref (json_node_get_object (node));
+	hlc = json_object_get_member (change->payload, "hlc");
+	change->hlc = hlc == NULL ? 0
+		      : json_node_get_value_type (hlc) == G_TYPE_STRING
+			      ? g_ascii_strtoll (json_node_get_string (hlc), NULL, 10)
+			      : json_node_get_int (hlc);
+	change->origin = hy_db_meta_get (db, "store_id");
+	change->id = g_strdup (id);
+	change->table = g_strdup ("escrow_entries");
+	change->op = HY_CHANGE_INSERT;
+	return g_steal_pointer (&change);
+}
+
+/* Online authorisation of a debit (hy-escrow.h): grants the store's slice at least the
+ * amount it lacks, and answers the grant as a change for it to apply at once. */
+static void
+hy_relay_handle_authorize (HyRelayServer *self, SoupServerMessage *msg)
+{
+	g_autofree gchar *store_id = hy_relay_authenticate (self, msg);
+	g_autoptr (JsonObject) body = NULL;
+	g_autoptr (JsonObject) answer = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyChange) change = NULL;
+	g_autofree gchar *payload = NULL;
+	g_autofree gchar *granted_text = NULL;
+	const gchar *id, *card_id, *account_text, *item, *amount_text;
+	HyAccount account = HY_ACCOUNT_MONEY;
+	guint64 amount = 0;
+	gint64 granted = 0;
+
+	if (store_id == NULL)
+		return;
+	body = hy_relay_read_body (msg);
+	if (body == NULL)
+		return;
+	if ((id = hy_relay_require_string (body, "id", msg)) == NULL ||
+	    (card_id = hy_relay_require_string (body, "card_id", msg)) == NULL ||
+	    (account_text = hy_relay_require_string (body, "account", msg)) == NULL ||
+	    (item = hy_relay_require_string (body, "item", msg)) == NULL ||
+	    (amount_text = hy_relay_require_string (body, "amount", msg)) == NULL)
+		return;
+	if (!hy_id_is_valid (id)) {
+		hy_relay_reply_error (msg, SOUP_STATUS_BAD_REQUEST, _ ("“id” must be a UUID"));
+		return;
+	}
+	if (!hy_account_from_string (account_text, &account) || account == HY_ACCOUNT_TIME) {
+		hy_relay_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+				      _ ("“account” must be money, points or count"));
+		return;
+	}
+	if (!g_ascii_string_to_unsigned (amount_text, 10, 1, G_MAXINT64, &amount, NULL)) {
+		hy_relay_reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+				      _ ("“amount” must be a positive whole number in a string"));
+		return;
+	}
+	if (!hy_escrow_authorize (self->db, store_id, id, card_id, account, item, (gint64) amount,
+				  &granted, &error)) {
+		g_message ("refused an authorisation for store %s: %s", store_id, error->message);
+		hy_relay_reply_gerror (msg, error);
+		/* the holders waiting in a long-poll hear of the release request now */
+		hy_relay_wake (self);
+		return;
+	}
+	payload = hy_outbox_payload (self->db, "escrow_entries", id, &error);
+	change = payload != NULL ? hy_relay_grant_change (self->db, id, payload, &error) : NULL;
+	if (change == NULL) {
+		hy_relay_reply_gerror (msg, error);
+		return;
+	}
+	/* into the log now, so every store learns of the grant with the next pull */
+	hy_relay_drain (self);
+	answer = json_object_new ();
+	granted_text = g_strdup_printf ("%" PRId64, granted);
+	json_object_set_string_member (answer, "epoch", self->epoch);
+	json_object_set_string_member (answer, "granted", granted_text);
+	json_object_set_member (answer, "change", hy_change_to_json (change));
+	hy_relay_reply (msg, SOUP_STATUS_OK, answer);
+}
+
 static void
 hy_relay_handle (SoupServer *server,
 		 SoupServerMessage *msg,
@@ -498,7 +620,7 @@ hy_relay_handle (SoupServer *server,
 		const gchar *method;
 	} routes[] = {
 		{"/v1/health", "GET"}, {"/v1/enroll", "POST"},	{"/v1/push", "POST"},
-		{"/v1/pull", "GET"},   {"/v1/snapshot", "GET"},
+		{"/v1/pull", "GET"},   {"/v1/snapshot", "GET"}, {"/v1/authorize", "POST"},
 	};
 	guint r;
 
@@ -537,8 +659,11 @@ hy_relay_handle (SoupServer *server,
 	case 3:
 		hy_relay_handle_pull (self, msg, query);
 		break;
-	default:
+	case 4:
 		hy_relay_handle_snapshot (self, msg);
+		break;
+	default:
+		hy_relay_handle_authorize (self, msg);
 		break;
 	}
 }

@@ -6,6 +6,8 @@
 #include <libsoup/soup.h>
 
 #include "hy-error.h"
+#include "hy-escrow.h"
+#include "hy-id.h"
 #include "hy-outbox.h"
 #include "hy-replica.h"
 #include "hy-sync-client.h"
@@ -230,8 +232,10 @@ typedef struct {
 	guint wait;
 	gint64 batch_first;
 	gint64 batch_last;
-	gboolean rebase;  /* the next push starts the outbox over for a new epoch */
-	gboolean rebased; /* once per round */
+	gboolean rebase;   /* the next push starts the outbox over for a new epoch */
+	gboolean rebased;  /* once per round */
+	gboolean released; /* escrow above the allowance given back, once per round */
+	guint requested;   /* slices given back because the relay asked */
 } HySyncRound;
 
 static void
@@ -367,6 +371,7 @@ hy_sync_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
 	JsonArray *changes;
 	gint64 next = 0;
 	guint applied = 0;
+	guint released = 0;
 	gint64 before = self->state->pull_cursor;
 	g_autoptr (GError) rebase_error = NULL;
 
@@ -393,12 +398,44 @@ hy_sync_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
 		g_task_return_error (task, g_steal_pointer (&error));
 		return;
 	}
+	/* another store could not be authorised: give back what this store holds of it */
+	if (json_object_has_member (answer, "release")) {
+		JsonNode *release = json_object_get_member (answer, "release");
+		if (!JSON_NODE_HOLDS_ARRAY (release) ||
+		    !hy_escrow_release_requested (self->db, json_node_get_array (release),
+						  &released, &error)) {
+			if (error == NULL)
+				g_set_error (&error, HY_ERROR, HY_ERROR_FAILED,
+					     _ ("the relay’s “release” is not a list"));
+			g_task_return_error (task, g_steal_pointer (&error));
+			return;
+		}
+		round->requested += released;
+		released = 0;
+	}
 	round->stats.pulled += json_array_get_length (changes);
 	round->stats.applied += applied;
 	self->state->pull_cursor = MAX (self->state->pull_cursor, next);
 	round->wait = 0;
 	if (self->state->pull_cursor > before) {
 		hy_sync_pull_next (g_steal_pointer (&task));
+		return;
+	}
+	/* online now: money held here above the allowance goes back to the pool, so a
+	 * recharge made here is soon spendable at every store; pushed at once, with what
+	 * was given back on the relay's request */
+	if (!round->released) {
+		round->released = TRUE;
+		if (!hy_escrow_release_excess (self->db, &released, &error)) {
+			g_task_return_error (task, g_steal_pointer (&error));
+			return;
+		}
+	}
+	if (released + round->requested > 0) {
+		g_debug ("released %u escrow slices above the allowance, %u on request", released,
+			 round->requested);
+		round->requested = 0;
+		hy_sync_push_next (g_steal_pointer (&task));
 		return;
 	}
 	round->stats.cursor = self->state->pull_cursor;
@@ -593,4 +630,92 @@ hy_sync_enrol_finish (GAsyncResult *result, gchar **store_id, GError **error)
 	if (store_id != NULL)
 		*store_id = g_strdup (enrol->store_id);
 	return TRUE;
+}
+
+/* ---- escrow authorisation ------------------------------------------------------------ */
+
+typedef struct {
+	gchar *grant_id;
+	gint64 granted;
+} HySyncAuthorize;
+
+static void
+hy_sync_authorize_free (HySyncAuthorize *authorize)
+{
+	g_free (authorize->grant_id);
+	g_free (authorize);
+}
+
+static void
+hy_sync_authorized (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr (GTask) task = user_data;
+	HySyncClient *self = g_task_get_source_object (task);
+	HySyncAuthorize *authorize = g_task_get_task_data (task);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (JsonObject) answer = hy_sync_request_finish (result, &error);
+	JsonNode *change;
+
+	if (answer == NULL || !hy_sync_get_seq (answer, "granted", &authorize->granted, &error)) {
+		g_task_return_error (task, g_steal_pointer (&error));
+		return;
+	}
+	/* the grant is applied here at once; the pull brings it again as a no-op */
+	change = json_object_get_member (answer, "change");
+	if (change == NULL || !JSON_NODE_HOLDS_OBJECT (change)) {
+		g_task_return_new_error (task, HY_ERROR, HY_ERROR_FAILED,
+					 _ ("the relay’s answer has no “change”"));
+		return;
+	}
+	if (!hy_replica_apply_change (self->db, change, &error)) {
+		g_task_return_error (task, g_steal_pointer (&error));
+		return;
+	}
+	g_task_return_boolean (task, TRUE);
+}
+
+void
+hy_sync_client_authorize_async (HySyncClient *self,
+				const gchar *card_id,
+				HyAccount account,
+				const gchar *item,
+				gint64 amount,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data)
+{
+	GTask *task = g_task_new (self, cancellable, callback, user_data);
+	HySyncAuthorize *authorize = g_new0 (HySyncAuthorize, 1);
+	g_autoptr (JsonObject) body = json_object_new ();
+	g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+	g_autofree gchar *amount_text = g_strdup_printf ("%" PRId64, amount);
+	g_autofree gchar *url = hy_sync_url (self->state->relay_url, "/v1/authorize");
+	g_autofree gchar *credential = hy_replica_state_credential (self->state);
+
+	g_task_set_source_tag (task, hy_sync_client_authorize_async);
+	/* one id per authorisation: a retried request is granted once */
+	authorize->grant_id = hy_id_new ();
+	g_task_set_task_data (task, authorize, (GDestroyNotify) hy_sync_authorize_free);
+	json_object_set_string_member (body, "id", authorize->grant_id);
+	json_object_set_string_member (body, "card_id", card_id);
+	json_object_set_string_member (body, "account", hy_account_to_string (account));
+	json_object_set_string_member (body, "item", item != NULL ? item : "");
+	json_object_set_string_member (body, "amount", amount_text);
+	json_node_set_object (node, body);
+	hy_sync_request_async (self->session, "POST", url, credential, node, cancellable,
+			       hy_sync_authorized, task);
+}
+
+gboolean
+hy_sync_client_authorize_finish (HySyncClient *self,
+				 GAsyncResult *result,
+				 gint64 *granted,
+				 GError **error)
+{
+	HySyncAuthorize *authorize;
+	g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+	authorize = g_task_get_task_data (G_TASK (result));
+	if (granted != NULL)
+		*granted = authorize->granted;
+	return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hy-db.h"
+#include "hy-ledger.h"
 
 G_BEGIN_DECLS
 
@@ -56,5 +57,24 @@ hy_sync_enrol_async (HyDb *db,
 		     gpointer user_data);
 gboolean
 hy_sync_enrol_finish (GAsyncResult *result, gchar **store_id, GError **error);
+
+/* Asks the relay to grant this store at least `amount` more of the card's account for
+ * spending here (hy-escrow.h), and applies the grant; `granted` gets what the relay
+ * gave (it may top money up beyond `amount`). Refused with the relay's reason when the
+ * card's free balance cannot cover it. */
+void
+hy_sync_client_authorize_async (HySyncClient *self,
+				const gchar *card_id,
+				HyAccount account,
+				const gchar *item,
+				gint64 amount,
+				GCancellable *cancellable,
+				GAsyncReadyCallback callback,
+				gpointer user_data);
+gboolean
+hy_sync_client_authorize_finish (HySyncClient *self,
+				 GAsyncResult *result,
+				 gint64 *granted,
+				 GError **error);
 
 G_END_DECLS

@@ -788,6 +788,53 @@ test_replication_requests (void)
 	relay_stop (chain, SIGTERM);
 }
 
+/* Paying from a balance kept at HQ: authorised online by the relay (the real processes
+ * end to end), refused when the rest is held by another store, and bounded by the slice
+ * while the relay is down. */
+static void
+test_replication_escrow (void)
+{
+	g_autoptr (Chain) chain = chain_new ();
+	const gchar *card = chain->cards[0];
+	const gchar *sql = "SELECT b.amount FROM balances b JOIN cards c ON c.id = b.card_id "
+			   "WHERE c.number = ? AND b.account = 'money'";
+
+	sync_all (chain); /* the card, registered at S01, reaches HQ */
+	recharge (chain->hq, card, "100000");
+	g_usleep (G_USEC_PER_SEC); /* HQ's writes reach the log within HY_RELAY_DRAIN_MS */
+	sync_all (chain);
+	/* online: the relay grants each sale and tops the slice up to the allowance
+	 * (¥500) from what is free: S02 holds 50,000 after its sale, S03 the rest */
+	sell (chain->stores[1], card, "3000", "balance:3000");
+	sell (chain->stores[2], card, "1000", "balance:1000");
+	{
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("sell", "--db", chain->stores[0], "--operator", "admin",
+				       "--card", card, "--amount", "1000", "--pay", "balance:1000");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_only (run, "S02, S03");
+	}
+	/* offline: S02 spends what it holds, and not a fen more */
+	relay_stop (chain, SIGTERM);
+	sell (chain->stores[1], card, "50000", "balance:50000");
+	{
+		g_autoptr (HyTestRun) run =
+			HY_TEST_ADMIN ("sell", "--db", chain->stores[1], "--operator", "admin",
+				       "--card", card, "--amount", "1", "--pay", "balance:1");
+		hy_test_assert_status (run, 2);
+		hy_test_assert_error_only (run, "without the relay");
+	}
+	/* back online, the holders hear that S01 was refused and give their slices back:
+	 * S01's second try is authorised */
+	relay_start (chain);
+	sync_all (chain);
+	sell (chain->stores[0], card, "1000", "balance:1000");
+	sync_all (chain);
+	for (guint i = 0; i < N_STORES; i++)
+		g_assert_cmpint (hy_test_db_count (chain->stores[i], sql, card), ==, 45000);
+	g_assert_cmpint (hy_test_db_count (chain->hq, sql, card), ==, 45000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -797,5 +844,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/replication/follow", test_replication_follow);
 	g_test_add_func ("/replication/restore", test_replication_restore);
 	g_test_add_func ("/replication/kill", test_replication_kill);
+	g_test_add_func ("/replication/escrow", test_replication_escrow);
 	return g_test_run ();
 }

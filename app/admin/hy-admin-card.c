@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-card.h"
 
 /* The options and state every card subcommand shares. */
@@ -217,7 +218,8 @@ hy_admin_cmd_card_merge (gint argc, gchar **argv)
 			"first."),
 		    NULL, entries, &error, "--from", &from, "--into", &into, NULL))
 		return hy_admin_fail (error);
-	if (!hy_card_merge (run.db, run.actor, from, into, &error))
+	if (!HY_SYNC_COVERED (run.db, &error,
+			      hy_card_merge (run.db, run.actor, from, into, &error)))
 		return hy_admin_fail (error);
 	message = g_strdup_printf (_ ("Card %s merged into %s."), from, into);
 	return hy_admin_card_print (&run, into, message);
@@ -245,7 +247,9 @@ hy_admin_cmd_card_replace (gint argc, gchar **argv)
 				      "password and PIN onto it and retires the old card."),
 				  NULL, entries, &error, "--card", &number, NULL))
 		return hy_admin_fail (error);
-	if (!hy_card_replace (run.db, run.actor, number, new_number, &issued, &error))
+	if (!HY_SYNC_COVERED (
+		    run.db, &error,
+		    hy_card_replace (run.db, run.actor, number, new_number, &issued, &error)))
 		return hy_admin_fail (error);
 	message = g_strdup_printf (_ ("Card %s replaced by %s."), number, issued);
 	return hy_admin_card_print (&run, issued, message);
@@ -292,7 +296,8 @@ hy_admin_cmd_card_recycle (gint argc, gchar **argv)
 				      "and counts, and retires it. Prints the refund in fen."),
 				  NULL, entries, &error, "--card", &number, NULL))
 		return hy_admin_fail (error);
-	if (!hy_card_recycle (run.db, run.actor, number, &refunded, &error))
+	if (!HY_SYNC_COVERED (run.db, &error,
+			      hy_card_recycle (run.db, run.actor, number, &refunded, &error)))
 		return hy_admin_fail (error);
 	if (run.options.json) {
 		g_autoptr (JsonObject) object = json_object_new ();

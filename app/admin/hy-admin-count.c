@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-count.h"
 
 /* A lot is good through the end of its expiry day. */
@@ -127,7 +128,9 @@ hy_admin_count (gint argc, gchar **argv, HyAdminCountOp op)
 	if (op == HY_ADMIN_COUNT_ADD)
 		ok = hy_count_add (db, actor, card, item, qty, date, &op_id, &error);
 	else
-		ok = hy_count_use (db, actor, card, item, qty, date, &op_id, &error);
+		ok = HY_SYNC_COVERED (
+			db, &error,
+			hy_count_use (db, actor, card, item, qty, date, &op_id, &error));
 	if (!ok)
 		return hy_admin_fail (error);
 	return hy_admin_count_print (db, card, op_id, options.json);

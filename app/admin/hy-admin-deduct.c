@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-deduct.h"
 
 /* "ITEM:N" */
@@ -95,14 +96,19 @@ hy_admin_cmd_deduct (gint argc, gchar **argv)
 	if (actor == NULL)
 		return hy_admin_fail (error);
 	if (amount_text != NULL) {
+		/* in a chain, what this store may not spend offline is asked of the relay */
 		if (!hy_admin_deduct_pin (db, card, &pin, &error) ||
-		    !hy_deduct_money (db, actor, card, amount, pin, note, &id, &left, &error))
+		    !HY_SYNC_COVERED (db, &error,
+				      hy_deduct_money (db, actor, card, amount, pin, note, &id,
+						       &left, &error)))
 			return hy_admin_fail (error);
 		json_object_set_string_member (result, "sale", id);
 		json_object_set_int_member (result, "amount", amount);
 		json_object_set_int_member (result, "balance", left);
 	} else {
-		if (!hy_deduct_count (db, actor, card, item, qty, note, &id, &left, &error))
+		if (!HY_SYNC_COVERED (
+			    db, &error,
+			    hy_deduct_count (db, actor, card, item, qty, note, &id, &left, &error)))
 			return hy_admin_fail (error);
 		json_object_set_string_member (result, "op_id", id);
 		json_object_set_string_member (result, "item", item);

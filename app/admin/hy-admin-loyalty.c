@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-card.h"
 #include "hy-due.h"
 #include "hy-gift.h"
@@ -134,7 +135,8 @@ hy_admin_cmd_redeem (gint argc, gchar **argv)
 	if (qty_text != NULL && !hy_admin_parse_int64 ("--qty", qty_text, &qty, &error))
 		return hy_admin_fail (error);
 	if (!hy_admin_loyalty_open (&options, &db, &actor, &error) ||
-	    !hy_gift_redeem (db, actor, card, gift, qty, &result, &error))
+	    !HY_SYNC_COVERED (db, &error,
+			      hy_gift_redeem (db, actor, card, gift, qty, &result, &error)))
 		return hy_admin_fail (error);
 
 	if (options.json) {
@@ -187,7 +189,8 @@ hy_admin_cmd_points_cash (gint argc, gchar **argv)
 	if (!hy_admin_parse_int64 ("--points", points_text, &points, &error))
 		return hy_admin_fail (error);
 	if (!hy_admin_loyalty_open (&options, &db, &actor, &error) ||
-	    !hy_points_cash (db, actor, card, points, &fen, &op_id, &error))
+	    !HY_SYNC_COVERED (db, &error,
+			      hy_points_cash (db, actor, card, points, &fen, &op_id, &error)))
 		return hy_admin_fail (error);
 	found = hy_card_lookup (db, card, &error);
 	if (found == NULL ||

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-card.h"
 #include "hy-ledger.h"
 #include "hy-recharge.h"
@@ -107,8 +108,11 @@ hy_admin_money (gint argc, gchar **argv, HyAdminMoneyOp op)
 		ok = hy_recharge (db, actor, card, amount, note, NULL, &recharge, &error);
 		if (ok)
 			op_id = g_strdup (recharge->op_id);
-	} else
-		ok = hy_ledger_withdraw (db, actor, card, amount, note, &op_id, &error);
+	} else {
+		ok = HY_SYNC_COVERED (
+			db, &error,
+			hy_ledger_withdraw (db, actor, card, amount, note, &op_id, &error));
+	}
 	if (!ok)
 		return hy_admin_fail (error);
 	g_debug ("operation %s committed", op_id);

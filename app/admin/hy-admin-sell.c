@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-card.h"
 #include "hy-checkout.h"
 
@@ -453,7 +454,9 @@ hy_admin_cmd_sell (gint argc, gchar **argv)
 	request.salesperson = salesperson;
 	request.note = note;
 	request.at = at;
-	ok = hy_checkout_sell (db, actor, &request, &sale_id, &receipt, &error);
+	/* in a chain, what this store may not spend offline is asked of the relay */
+	ok = HY_SYNC_COVERED (db, &error,
+			      hy_checkout_sell (db, actor, &request, &sale_id, &receipt, &error));
 	if (pin != NULL)
 		memset (pin, 0, strlen (pin));
 	if (!ok)
