@@ -180,13 +180,39 @@ hy_change_to_json (const HyChange *change)
 
 /* ---- the tables' columns, read from the schema ------------------------------------------- */
 
+/* Statements for one set of payload columns, built once: a store ships every column of
+ * a row, so a table sees one or two sets. */
+typedef struct {
+	gchar *insert;	   /* INSERT … VALUES (…) */
+	gchar *insert_new; /* the same, doing nothing when the id is held (ledger rows) */
+	gchar *update;	   /* UPDATE … WHERE id = ?1; NULL when the payload is the id alone */
+	gchar *same;	   /* SELECT 1 … WHERE id = ?1 AND column IS ? … */
+} HyApplySql;
+
+/* Tables are narrower than this; a wider one builds its statements on every change. */
+#define HY_APPLY_MAX_COLUMNS 64
+
 typedef struct {
 	GPtrArray *columns; /* in schema order */
 	GHashTable *set;
 	gboolean has_version;
 	gboolean has_hlc;
 	gboolean has_origin;
+	gchar *held_sql; /* version, hlc and origin of a row */
+	gchar *delete_sql;
+	gchar *chain_sql; /* the chained columns, prev_hash and hash; NULL when unchained */
+	guint n_chained;
+	GHashTable *by_mask; /* guint64 columns bitmask -> HyApplySql */
 } HyApplyTable;
+
+static const struct {
+	const gchar *table;
+	const gchar *columns;
+	guint n_columns;
+} hy_apply_chains[] = {
+	{"account_entries", HY_LEDGER_CHAINED_COLUMNS, HY_LEDGER_N_CHAINED_COLUMNS},
+	{"audit", HY_AUDIT_CHAINED_COLUMNS, HY_AUDIT_N_CHAINED_COLUMNS},
+};
 
 static HyApplyTable *
 hy_apply_table_load (HyDb *db, const gchar *table, GError **error)
@@ -211,7 +237,32 @@ hy_apply_table_load (HyDb *db, const gchar *table, GError **error)
 	info->has_version = g_hash_table_contains (info->set, "version");
 	info->has_hlc = g_hash_table_contains (info->set, "hlc");
 	info->has_origin = g_hash_table_contains (info->set, "origin_store");
+	info->held_sql = g_strdup_printf (
+		"SELECT %s, %s, %s FROM %s WHERE id = ?", info->has_version ? "version" : "0",
+		info->has_hlc ? "hlc" : "0", info->has_origin ? "origin_store" : "''", table);
+	info->delete_sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", table);
+	for (guint c = 0; c < G_N_ELEMENTS (hy_apply_chains); c++) {
+		if (g_strcmp0 (hy_apply_chains[c].table, table) == 0) {
+			info->chain_sql =
+				g_strdup_printf ("SELECT %s, prev_hash, hash FROM %s WHERE id = ?",
+						 hy_apply_chains[c].columns, table);
+			info->n_chained = hy_apply_chains[c].n_columns;
+		}
+	}
+	info->by_mask = g_hash_table_new (g_int64_hash, g_int64_equal);
 	return info;
+}
+
+static void
+hy_apply_table_free (HyApplyTable *info)
+{
+	g_ptr_array_unref (info->columns);
+	g_hash_table_unref (info->set);
+	g_free (info->held_sql);
+	g_free (info->delete_sql);
+	g_free (info->chain_sql);
+	g_hash_table_unref (info->by_mask);
+	g_free (info);
 }
 
 /* The schema is fixed for a build, so the columns are read once per table; NULL when
@@ -231,10 +282,7 @@ hy_apply_table (HyDb *db, const gchar *table, GError **error)
 		info = hy_apply_table_load (db, table, error);
 		if (info != NULL && info->columns->len == 0) {
 			/* not cached: a migration may still create it */
-			g_ptr_array_unref (info->columns);
-			g_hash_table_unref (info->set);
-			g_free (info);
-			info = NULL;
+			g_clear_pointer (&info, hy_apply_table_free);
 			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
 				     _ ("table “%s” does not exist in this database"), table);
 		} else if (info != NULL) {
@@ -309,35 +357,176 @@ hy_apply_bind (HyStmt *stmt, gint index, JsonNode *node)
 	}
 }
 
-/* The payload's columns that this database has, id first; unknown ones refused (or,
- * when lenient, left out). */
-static GPtrArray *
-hy_apply_payload_columns (HyApplyTable *info,
-			  const HyChange *change,
-			  HyApplyFlags flags,
-			  GError **error)
-{
-	g_autoptr (GPtrArray) columns = g_ptr_array_new ();
-	g_autoptr (GList) members = json_object_get_members (change->payload);
+/* The payload's columns that this database has, id first, then in schema order, with
+ * their values; unknown ones refused (or, when lenient, left out). */
+typedef struct {
+	guint n;
+	const gchar *names[HY_APPLY_MAX_COLUMNS];
+	JsonNode *nodes[HY_APPLY_MAX_COLUMNS];
+	guint64 mask;	 /* which schema columns, for the statement cache */
+	GPtrArray *wide; /* names and nodes of a table too wide for the arrays */
+	GPtrArray *wide_nodes;
+} HyApplyRow;
 
-	g_ptr_array_add (columns, (gpointer) "id");
-	for (GList *l = members; l != NULL; l = l->next) {
-		const gchar *name = l->data;
-		if (g_strcmp0 (name, "id") == 0)
-			continue;
-		if (!g_hash_table_contains (info->set, name)) {
-			if (flags & HY_APPLY_LENIENT)
-				continue;
-			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-				     _ ("table %s has no column “%s”"), change->table, name);
-			return NULL;
-		}
-		if (!hy_apply_check_value (change->table, name,
-					   json_object_get_member (change->payload, name), error))
-			return NULL;
-		g_ptr_array_add (columns, (gpointer) name);
+static void
+hy_apply_row_clear (HyApplyRow *row)
+{
+	g_clear_pointer (&row->wide, g_ptr_array_unref);
+	g_clear_pointer (&row->wide_nodes, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HyApplyRow, hy_apply_row_clear)
+
+static const gchar *
+hy_apply_row_name (const HyApplyRow *row, guint i)
+{
+	return row->wide != NULL ? row->wide->pdata[i] : row->names[i];
+}
+
+static JsonNode *
+hy_apply_row_node (const HyApplyRow *row, guint i)
+{
+	return row->wide != NULL ? row->wide_nodes->pdata[i] : row->nodes[i];
+}
+
+static guint
+hy_apply_row_len (const HyApplyRow *row)
+{
+	return row->wide != NULL ? row->wide->len : row->n;
+}
+
+static void
+hy_apply_row_add (HyApplyRow *row, const gchar *name, JsonNode *node)
+{
+	if (row->wide != NULL) {
+		g_ptr_array_add (row->wide, (gpointer) name);
+		g_ptr_array_add (row->wide_nodes, node);
+	} else {
+		row->names[row->n] = name;
+		row->nodes[row->n] = node;
+		row->n++;
 	}
-	return g_steal_pointer (&columns);
+}
+
+static gboolean
+hy_apply_row_resolve (HyApplyTable *info,
+		      const HyChange *change,
+		      HyApplyFlags flags,
+		      HyApplyRow *row,
+		      GError **error)
+{
+	JsonNode *id = json_object_get_member (change->payload, "id");
+	guint found = id != NULL ? 1 : 0;
+
+	/* one lookup per schema column instead of a copy of the member list */
+	if (info->columns->len >= HY_APPLY_MAX_COLUMNS) {
+		row->wide = g_ptr_array_new ();
+		row->wide_nodes = g_ptr_array_new ();
+	}
+	hy_apply_row_add (row, "id", id);
+	for (guint i = 0; i < info->columns->len; i++) {
+		const gchar *name = info->columns->pdata[i];
+		JsonNode *node;
+		if (strcmp (name, "id") == 0)
+			continue;
+		node = json_object_get_member (change->payload, name);
+		if (node == NULL)
+			continue;
+		if (!hy_apply_check_value (change->table, name, node, error))
+			return FALSE;
+		hy_apply_row_add (row, name, node);
+		found++;
+		if (row->wide == NULL)
+			row->mask |= G_GUINT64_CONSTANT (1) << i;
+	}
+	if (found < json_object_get_size (change->payload) && !(flags & HY_APPLY_LENIENT)) {
+		g_autoptr (GList) members = json_object_get_members (change->payload);
+		for (GList *l = members; l != NULL; l = l->next) {
+			if (!g_hash_table_contains (info->set, l->data)) {
+				g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+					     _ ("table %s has no column “%s”"), change->table,
+					     (const gchar *) l->data);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+static HyApplySql *
+hy_apply_sql_build (const gchar *table, const HyApplyRow *row)
+{
+	HyApplySql *sql = g_new0 (HyApplySql, 1);
+	g_autoptr (GString) text = g_string_new (NULL);
+	guint n = hy_apply_row_len (row);
+
+	g_string_append_printf (text, "INSERT INTO %s (", table);
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf (text, "%s%s", i > 0 ? ", " : "",
+					hy_apply_row_name (row, i));
+	g_string_append (text, ") VALUES (");
+	for (guint i = 0; i < n; i++)
+		g_string_append (text, i > 0 ? ", ?" : "?");
+	g_string_append (text, ")");
+	sql->insert = g_strdup (text->str);
+	g_string_append (text, " ON CONFLICT (id) DO NOTHING");
+	sql->insert_new = g_strdup (text->str);
+
+	if (n > 1) {
+		g_string_printf (text, "UPDATE %s SET ", table);
+		for (guint i = 1; i < n; i++)
+			g_string_append_printf (text, "%s%s = ?%u", i > 1 ? ", " : "",
+						hy_apply_row_name (row, i), i + 1);
+		g_string_append (text, " WHERE id = ?1");
+		sql->update = g_strdup (text->str);
+	}
+
+	g_string_printf (text, "SELECT 1 FROM %s WHERE id = ?1", table);
+	for (guint i = 1; i < n; i++)
+		g_string_append_printf (text, " AND %s IS ?%u", hy_apply_row_name (row, i), i + 1);
+	sql->same = g_string_free (g_steal_pointer (&text), FALSE);
+	return sql;
+}
+
+static void
+hy_apply_sql_free (HyApplySql *sql)
+{
+	g_free (sql->insert);
+	g_free (sql->insert_new);
+	g_free (sql->update);
+	g_free (sql->same);
+	g_free (sql);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyApplySql, hy_apply_sql_free)
+
+/* The statements for this set of columns: cached with the table, or (for a table too
+ * wide for the bitmask) built for this change into `owned`. */
+static const HyApplySql *
+hy_apply_sql (HyApplyTable *info, const gchar *table, const HyApplyRow *row, HyApplySql **owned)
+{
+	static GMutex lock;
+	HyApplySql *sql;
+
+	if (row->wide != NULL)
+		return *owned = hy_apply_sql_build (table, row);
+	g_mutex_lock (&lock);
+	sql = g_hash_table_lookup (info->by_mask, &row->mask);
+	if (sql == NULL) {
+		guint64 *key = g_new (guint64, 1);
+		*key = row->mask;
+		sql = hy_apply_sql_build (table, row);
+		g_hash_table_insert (info->by_mask, key, sql);
+	}
+	g_mutex_unlock (&lock);
+	return sql;
+}
+
+/* Binds the row's values, the change's id first. */
+static void
+hy_apply_bind_row (HyStmt *stmt, const HyChange *change, const HyApplyRow *row)
+{
+	sqlite3_bind_text (stmt, 1, change->id, -1, SQLITE_TRANSIENT);
+	for (guint i = 1; i < hy_apply_row_len (row); i++)
+		hy_apply_bind (stmt, (gint) i + 1, hy_apply_row_node (row, i));
 }
 
 /* ---- reading what is held ----------------------------------------------------------------- */
@@ -357,17 +546,10 @@ hy_apply_held_clear (HyApplyHeld *held)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HyApplyHeld, hy_apply_held_clear)
 
 static gboolean
-hy_apply_read_held (HyDb *db,
-		    HyApplyTable *info,
-		    const gchar *table,
-		    const gchar *id,
-		    HyApplyHeld *held,
-		    GError **error)
+hy_apply_read_held (
+	HyDb *db, HyApplyTable *info, const gchar *id, HyApplyHeld *held, GError **error)
 {
-	g_autofree gchar *sql = g_strdup_printf (
-		"SELECT %s, %s, %s FROM %s WHERE id = ?", info->has_version ? "version" : "0",
-		info->has_hlc ? "hlc" : "0", info->has_origin ? "origin_store" : "''", table);
-	g_autoptr (HyStmt) stmt = hy_db_prepare (db, sql, error);
+	g_autoptr (HyStmt) stmt = hy_db_prepare (db, info->held_sql, error);
 	gboolean has_row = FALSE;
 
 	if (stmt == NULL)
@@ -425,25 +607,14 @@ hy_apply_compare (gint64 version_a,
 /* ---- writing -------------------------------------------------------------------------- */
 
 static gboolean
-hy_apply_insert (HyDb *db, const HyChange *change, GPtrArray *columns, GError **error)
+hy_apply_run (
+	HyDb *db, const gchar *sql, const HyChange *change, const HyApplyRow *row, GError **error)
 {
-	g_autoptr (GString) sql = g_string_new (NULL);
-	g_autoptr (HyStmt) stmt = NULL;
+	g_autoptr (HyStmt) stmt = hy_db_prepare (db, sql, error);
 
-	g_string_append_printf (sql, "INSERT INTO %s (", change->table);
-	for (guint i = 0; i < columns->len; i++)
-		g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "",
-					(const gchar *) columns->pdata[i]);
-	g_string_append (sql, ") VALUES (");
-	for (guint i = 0; i < columns->len; i++)
-		g_string_append (sql, i > 0 ? ", ?" : "?");
-	g_string_append (sql, ")");
-	stmt = hy_db_prepare (db, sql->str, error);
 	if (stmt == NULL)
 		return FALSE;
-	for (guint i = 0; i < columns->len; i++)
-		hy_apply_bind (stmt, (gint) i + 1,
-			       json_object_get_member (change->payload, columns->pdata[i]));
+	hy_apply_bind_row (stmt, change, row);
 	if (!hy_db_step_done (db, stmt, error)) {
 		g_prefix_error (error, _ ("row %s of %s: "), change->id, change->table);
 		return FALSE;
@@ -452,36 +623,14 @@ hy_apply_insert (HyDb *db, const HyChange *change, GPtrArray *columns, GError **
 }
 
 static gboolean
-hy_apply_update (HyDb *db, const HyChange *change, GPtrArray *columns, GError **error)
+hy_apply_delete (HyDb *db,
+		 HyApplyTable *info,
+		 const HyChange *change,
+		 gint64 hlc,
+		 const gchar *origin,
+		 GError **error)
 {
-	g_autoptr (GString) sql = g_string_new (NULL);
-	g_autoptr (HyStmt) stmt = NULL;
-
-	if (columns->len < 2)
-		return TRUE;
-	g_string_append_printf (sql, "UPDATE %s SET ", change->table);
-	for (guint i = 1; i < columns->len; i++)
-		g_string_append_printf (sql, "%s%s = ?%u", i > 1 ? ", " : "",
-					(const gchar *) columns->pdata[i], i + 1);
-	g_string_append (sql, " WHERE id = ?1");
-	stmt = hy_db_prepare (db, sql->str, error);
-	if (stmt == NULL)
-		return FALSE;
-	for (guint i = 0; i < columns->len; i++)
-		hy_apply_bind (stmt, (gint) i + 1,
-			       json_object_get_member (change->payload, columns->pdata[i]));
-	if (!hy_db_step_done (db, stmt, error)) {
-		g_prefix_error (error, _ ("row %s of %s: "), change->id, change->table);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
-hy_apply_delete (HyDb *db, const HyChange *change, gint64 hlc, const gchar *origin, GError **error)
-{
-	g_autofree gchar *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", change->table);
-	g_autoptr (HyStmt) del = hy_db_prepare (db, sql, error);
+	g_autoptr (HyStmt) del = hy_db_prepare (db, info->delete_sql, error);
 	g_autoptr (HyStmt) tomb = NULL;
 
 	if (del == NULL)
@@ -538,15 +687,6 @@ hy_apply_balance (HyDb *db, const gchar *id, GError **error)
 
 /* ---- hash chains of remote stores ---------------------------------------------------------- */
 
-static const struct {
-	const gchar *table;
-	const gchar *columns;
-	guint n_columns;
-} hy_apply_chains[] = {
-	{"account_entries", HY_LEDGER_CHAINED_COLUMNS, HY_LEDGER_N_CHAINED_COLUMNS},
-	{"audit", HY_AUDIT_CHAINED_COLUMNS, HY_AUDIT_N_CHAINED_COLUMNS},
-};
-
 gboolean
 hy_apply_table_is_chained (const gchar *table)
 {
@@ -560,12 +700,12 @@ hy_apply_table_is_chained (const gchar *table)
 /* A chained row just inserted must hash to its content and link to the newest row of
  * its origin's chain held here: a forged, altered or out-of-order row is refused. */
 static gboolean
-hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
+hy_apply_check_chain (HyDb *db, HyApplyTable *info, const HyChange *change, GError **error)
 {
 	g_autoptr (HyStmt) row = NULL;
 	g_autoptr (HyStmt) head = NULL;
 	g_autoptr (HyStmt) advance = NULL;
-	g_autofree gchar *sql = NULL;
+	g_autoptr (HyStmt) first = NULL;
 	g_autofree gchar *canonical = NULL;
 	g_autofree gchar *computed = NULL;
 	g_autofree gchar *head_hash = NULL;
@@ -576,19 +716,11 @@ hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
 	gboolean has_row = FALSE;
 	gint64 head_seq = 0;
 	gint64 seq;
-	guint n = 0;
-	guint c;
+	guint n = info->n_chained;
 
-	for (c = 0; c < G_N_ELEMENTS (hy_apply_chains); c++) {
-		if (g_strcmp0 (hy_apply_chains[c].table, change->table) == 0)
-			break;
-	}
-	if (c == G_N_ELEMENTS (hy_apply_chains))
+	if (info->chain_sql == NULL)
 		return TRUE;
-	n = hy_apply_chains[c].n_columns;
-	sql = g_strdup_printf ("SELECT %s, prev_hash, hash FROM %s WHERE id = ?",
-			       hy_apply_chains[c].columns, change->table);
-	row = hy_db_prepare (db, sql, error);
+	row = hy_db_prepare (db, info->chain_sql, error);
 	if (row == NULL)
 		return FALSE;
 	sqlite3_bind_text (row, 1, change->id, -1, SQLITE_TRANSIENT);
@@ -612,6 +744,23 @@ hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
 		return FALSE;
 	}
 
+	/* the usual case in one statement: the head moves only from this row's predecessor */
+	advance = hy_db_prepare (db,
+				 "UPDATE chain_heads SET seq = ?3, hash = ?4 WHERE tbl = ?1 AND "
+				 "origin_store = ?2 AND seq = ?3 - 1 AND hash = ?5",
+				 error);
+	if (advance == NULL)
+		return FALSE;
+	sqlite3_bind_text (advance, 1, change->table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (advance, 2, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (advance, 3, seq);
+	sqlite3_bind_text (advance, 4, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (advance, 5, prev_hash != NULL ? prev_hash : "", -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_done (db, advance, error))
+		return FALSE;
+	if (sqlite3_changes (hy_db_get_handle (db)) > 0)
+		return TRUE;
+
 	head = hy_db_prepare (
 		db, "SELECT seq, hash FROM chain_heads WHERE tbl = ? AND origin_store = ?", error);
 	if (head == NULL)
@@ -622,7 +771,8 @@ hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
 		return FALSE;
 	head_seq = has_row ? sqlite3_column_int64 (head, 0) : 0;
 	head_hash = has_row ? hy_stmt_dup_text (head, 1) : g_strdup (HY_CHAIN_GENESIS);
-	if (seq != head_seq + 1 || g_strcmp0 (prev_hash, head_hash) != 0) {
+	/* a held head that did not move is another link than this row's predecessor */
+	if (has_row || seq != head_seq + 1 || g_strcmp0 (prev_hash, head_hash) != 0) {
 		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
 			     _ ("%s row %s of store %s is seq %" PRId64
 				" but the chain held here ends at seq %" PRId64
@@ -630,18 +780,17 @@ hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
 			     change->table, change->id, origin, seq, head_seq);
 		return FALSE;
 	}
-	advance = hy_db_prepare (db,
-				 "INSERT INTO chain_heads (tbl, origin_store, seq, hash) "
-				 "VALUES (?, ?, ?, ?) ON CONFLICT (tbl, origin_store) "
-				 "DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-				 error);
-	if (advance == NULL)
+	/* the first link of this store's chain seen here */
+	first = hy_db_prepare (
+		db, "INSERT INTO chain_heads (tbl, origin_store, seq, hash) VALUES (?, ?, ?, ?)",
+		error);
+	if (first == NULL)
 		return FALSE;
-	sqlite3_bind_text (advance, 1, change->table, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (advance, 2, origin, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64 (advance, 3, seq);
-	sqlite3_bind_text (advance, 4, hash, -1, SQLITE_TRANSIENT);
-	return hy_db_step_done (db, advance, error);
+	sqlite3_bind_text (first, 1, change->table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (first, 2, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (first, 3, seq);
+	sqlite3_bind_text (first, 4, hash, -1, SQLITE_TRANSIENT);
+	return hy_db_step_done (db, first, error);
 }
 
 /* ---- the kinds ---------------------------------------------------------------------------- */
@@ -649,16 +798,18 @@ hy_apply_check_chain (HyDb *db, const HyChange *change, GError **error)
 /* Insert-only: new ids are added, the same id must carry the same content. */
 static gboolean
 hy_apply_ledger (HyDb *db,
+		 HyApplyTable *info,
 		 const HyChange *change,
-		 GPtrArray *columns,
+		 const HyApplyRow *row,
+		 const HyApplySql *sql,
 		 const gchar *row_origin,
 		 HyApplyResult *result,
 		 GError **error)
 {
-	g_autoptr (GString) sql = g_string_new (NULL);
-	g_autoptr (HyStmt) exists = NULL;
 	g_autoptr (HyStmt) same = NULL;
 	g_autofree gchar *local = NULL;
+	g_auto (HyApplyHeld) held = {0};
+	gboolean own;
 	gboolean has_row = FALSE;
 
 	if (change->op == HY_CHANGE_DELETE) {
@@ -667,54 +818,108 @@ hy_apply_ledger (HyDb *db,
 			     change->id);
 		return FALSE;
 	}
-	g_string_printf (sql, "SELECT 1 FROM %s WHERE id = ?", change->table);
-	exists = hy_db_prepare (db, sql->str, error);
-	if (exists == NULL)
+	local = hy_db_meta_get (db, "store_id");
+	own = row_origin != NULL && g_strcmp0 (row_origin, local) == 0;
+	/* a new row (the usual case) in one statement; a held one is compared below */
+	if (!own) {
+		if (!hy_apply_run (db, sql->insert_new, change, row, error))
+			return FALSE;
+		if (sqlite3_changes (hy_db_get_handle (db)) > 0) {
+			if (!hy_apply_check_chain (db, info, change, error))
+				return FALSE;
+			if (g_strcmp0 (change->table, "account_entries") == 0 &&
+			    !hy_apply_balance (db, change->id, error))
+				return FALSE;
+			if (!hy_escrow_note_applied (db, change->table, change->id, error))
+				return FALSE;
+			*result = HY_APPLY_CHANGED;
+			return TRUE;
+		}
+	}
+	same = hy_db_prepare (db, sql->same, error);
+	if (same == NULL)
 		return FALSE;
-	sqlite3_bind_text (exists, 1, change->id, -1, SQLITE_TRANSIENT);
-	if (!hy_db_step_row (db, exists, &has_row, error))
+	hy_apply_bind_row (same, change, row);
+	if (!hy_db_step_row (db, same, &has_row, error))
 		return FALSE;
 	if (has_row) {
-		g_string_printf (sql, "SELECT 1 FROM %s WHERE id = ?1", change->table);
-		for (guint i = 1; i < columns->len; i++)
-			g_string_append_printf (sql, " AND %s IS ?%u",
-						(const gchar *) columns->pdata[i], i + 1);
-		same = hy_db_prepare (db, sql->str, error);
-		if (same == NULL)
-			return FALSE;
-		for (guint i = 0; i < columns->len; i++)
-			hy_apply_bind (same, (gint) i + 1,
-				       json_object_get_member (change->payload, columns->pdata[i]));
-		if (!hy_db_step_row (db, same, &has_row, error))
-			return FALSE;
-		if (!has_row) {
-			g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-				     _ ("%s row %s arrived with content different from the copy "
-					"held here"),
-				     change->table, change->id);
-			return FALSE;
-		}
 		*result = HY_APPLY_UNCHANGED;
 		return TRUE;
 	}
-	local = hy_db_meta_get (db, "store_id");
-	if (row_origin != NULL && g_strcmp0 (row_origin, local) == 0) {
+	if (!hy_apply_read_held (db, info, change->id, &held, error))
+		return FALSE;
+	if (held.exists) {
 		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
-			     _ ("%s row %s claims to come from this store, which has no such row"),
+			     _ ("%s row %s arrived with content different from the copy "
+				"held here"),
 			     change->table, change->id);
 		return FALSE;
 	}
-	if (!hy_apply_insert (db, change, columns, error))
+	g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
+		     _ ("%s row %s claims to come from this store, which has no such row"),
+		     change->table, change->id);
+	return FALSE;
+}
+
+/* A store may change its own operators only: one that would change another store's
+ * operator (its role, password, store …) is refused, so the whole push is. A write that
+ * leaves every column but the clock as held changes nothing and passes. */
+static gboolean
+hy_apply_check_operator (HyDb *db,
+			 const HyChange *change,
+			 const HyApplyRow *row,
+			 const gchar *sender,
+			 GError **error)
+{
+	g_autoptr (HyStmt) held = NULL;
+	g_autoptr (GString) sql = NULL;
+	g_autofree gchar *owner = NULL;
+	const gchar *new_owner = NULL;
+	gboolean has_row = FALSE;
+	sqlite3_stmt *same = NULL;
+	gint rc;
+
+	held = hy_db_prepare (db, "SELECT store_id FROM operators WHERE id = ?", error);
+	if (held == NULL)
 		return FALSE;
-	if (!hy_apply_check_chain (db, change, error))
+	sqlite3_bind_text (held, 1, change->id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, held, &has_row, error))
 		return FALSE;
-	if (g_strcmp0 (change->table, "account_entries") == 0 &&
-	    !hy_apply_balance (db, change->id, error))
-		return FALSE;
-	if (!hy_escrow_note_applied (db, change->table, change->id, error))
-		return FALSE;
-	*result = HY_APPLY_CHANGED;
-	return TRUE;
+	owner = has_row ? hy_stmt_dup_text (held, 0) : NULL;
+	for (guint i = 1; i < hy_apply_row_len (row); i++) {
+		JsonNode *node = hy_apply_row_node (row, i);
+		if (strcmp (hy_apply_row_name (row, i), "store_id") == 0 &&
+		    JSON_NODE_HOLDS_VALUE (node) &&
+		    json_node_get_value_type (node) == G_TYPE_STRING)
+			new_owner = json_node_get_string (node);
+	}
+	if ((owner == NULL || g_strcmp0 (owner, sender) == 0) &&
+	    (new_owner == NULL || g_strcmp0 (new_owner, sender) == 0))
+		return TRUE;
+	if (owner != NULL && change->op != HY_CHANGE_DELETE) {
+		sql = g_string_new ("SELECT 1 FROM operators WHERE id = ?1");
+		for (guint i = 1; i < hy_apply_row_len (row); i++) {
+			const gchar *name = hy_apply_row_name (row, i);
+			if (strcmp (name, "hlc") != 0)
+				g_string_append_printf (sql, " AND %s IS ?%u", name, i + 1);
+		}
+		/* rare, and its text differs by payload: not kept in the statement cache */
+		if (sqlite3_prepare_v2 (hy_db_get_handle (db), sql->str, -1, &same, NULL) !=
+		    SQLITE_OK)
+			return hy_db_set_error (db, error, "comparing an operator");
+		hy_apply_bind_row (same, change, row);
+		rc = sqlite3_step (same);
+		sqlite3_finalize (same);
+		if (rc == SQLITE_ROW)
+			return TRUE;
+		if (rc != SQLITE_DONE)
+			return hy_db_set_error (db, error, "comparing an operator");
+	}
+	g_set_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED,
+		     _ ("operators row %s belongs to store %s; store %s may not change it"),
+		     change->id,
+		     owner != NULL && g_strcmp0 (owner, sender) != 0 ? owner : new_owner, sender);
+	return FALSE;
 }
 
 /* HQ-owned and shared rows: the later write wins, deletes leave tombstones. */
@@ -722,10 +927,13 @@ static gboolean
 hy_apply_mutable (HyDb *db,
 		  HyApplyTable *info,
 		  const HyChange *change,
-		  GPtrArray *columns,
+		  const HyApplyRow *row,
+		  const HyApplySql *sql,
 		  gint64 version,
 		  gint64 hlc,
 		  const gchar *origin,
+		  const gchar *sender,
+		  HyApplyFlags flags,
 		  HyApplyResult *result,
 		  GError **error)
 {
@@ -735,7 +943,7 @@ hy_apply_mutable (HyDb *db,
 	gboolean is_member = g_strcmp0 (change->table, "members") == 0;
 
 	*result = HY_APPLY_UNCHANGED;
-	if (!hy_apply_read_held (db, info, change->table, change->id, &held, error))
+	if (!hy_apply_read_held (db, info, change->id, &held, error))
 		return FALSE;
 	if (held.exists) {
 		/* a delete has no version of its own: it wins by clock */
@@ -748,17 +956,21 @@ hy_apply_mutable (HyDb *db,
 		if (tomb.exists && hy_apply_compare (0, hlc, origin, 0, tomb.hlc, tomb.origin) <= 0)
 			return TRUE;
 	}
+	/* the incoming write wins: checked only now, so a stale copy re-pushed is a no-op */
+	if ((flags & HY_APPLY_FROM_STORE) && strcmp (change->table, "operators") == 0 &&
+	    !hy_apply_check_operator (db, change, row, sender, error))
+		return FALSE;
 	if (is_member && held.exists && !hy_apply_member_name (db, change->id, &old_name, error))
 		return FALSE;
 
 	if (change->op == HY_CHANGE_DELETE) {
-		if (!hy_apply_delete (db, change, hlc, origin, error))
+		if (!hy_apply_delete (db, info, change, hlc, origin, error))
 			return FALSE;
 	} else if (held.exists) {
-		if (!hy_apply_update (db, change, columns, error))
+		if (sql->update != NULL && !hy_apply_run (db, sql->update, change, row, error))
 			return FALSE;
 	} else {
-		if (!hy_apply_insert (db, change, columns, error))
+		if (!hy_apply_run (db, sql->insert, change, row, error))
 			return FALSE;
 		if (tomb.exists) {
 			g_autoptr (HyStmt) stmt = hy_db_prepare (
@@ -774,7 +986,14 @@ hy_apply_mutable (HyDb *db,
 
 	if (is_member) {
 		g_autofree gchar *new_name = NULL;
-		if (!hy_apply_member_name (db, change->id, &new_name, error))
+		JsonNode *name = change->op != HY_CHANGE_DELETE
+					 ? json_object_get_member (change->payload, "name")
+					 : NULL;
+		/* the name just written, as a TEXT column holds a JSON string */
+		if (name != NULL && JSON_NODE_HOLDS_VALUE (name) &&
+		    json_node_get_value_type (name) == G_TYPE_STRING)
+			new_name = g_strdup (json_node_get_string (name));
+		else if (!hy_apply_member_name (db, change->id, &new_name, error))
 			return FALSE;
 		if (g_strcmp0 (old_name, new_name) != 0 &&
 		    !hy_member_write_grams (db, change->id, old_name,
@@ -805,7 +1024,9 @@ hy_apply_change (HyDb *db,
 {
 	HyTableKind kind = hy_table_kind (change->table);
 	HyApplyTable *info;
-	g_autoptr (GPtrArray) columns = NULL;
+	g_auto (HyApplyRow) row = {0};
+	g_autoptr (HyApplySql) owned = NULL;
+	const HyApplySql *sql;
 	const gchar *row_origin = NULL;
 	HyApplyResult res = HY_APPLY_SKIPPED;
 	gint64 hlc;
@@ -836,8 +1057,7 @@ hy_apply_change (HyDb *db,
 		}
 		return FALSE;
 	}
-	columns = hy_apply_payload_columns (info, change, flags, error);
-	if (columns == NULL)
+	if (!hy_apply_row_resolve (info, change, flags, &row, error))
 		return FALSE;
 
 	if (json_object_has_member (change->payload, "origin_store")) {
@@ -881,19 +1101,22 @@ hy_apply_change (HyDb *db,
 	if (change->op != HY_CHANGE_DELETE && json_object_get_size (change->payload) == 1)
 		return TRUE;
 
+	sql = hy_apply_sql (info, change->table, &row, &owned);
 	switch (kind) {
 	case HY_TABLE_KIND_LEDGER:
-		ok = hy_apply_ledger (db, change, columns, row_origin != NULL ? row_origin : origin,
-				      &res, error);
+		ok = hy_apply_ledger (db, info, change, &row, sql,
+				      row_origin != NULL ? row_origin : origin, &res, error);
 		break;
 	case HY_TABLE_KIND_HQ_OWNED:
-		ok = hy_apply_mutable (db, info, change, columns, info->has_version ? version : 0,
-				       hlc, row_origin != NULL ? row_origin : origin, &res, error);
+		ok = hy_apply_mutable (db, info, change, &row, sql, info->has_version ? version : 0,
+				       hlc, row_origin != NULL ? row_origin : origin, origin, flags,
+				       &res, error);
 		break;
 	case HY_TABLE_KIND_SHARED:
 	default:
-		ok = hy_apply_mutable (db, info, change, columns, 0, hlc,
-				       row_origin != NULL ? row_origin : origin, &res, error);
+		ok = hy_apply_mutable (db, info, change, &row, sql, 0, hlc,
+				       row_origin != NULL ? row_origin : origin, origin, flags,
+				       &res, error);
 		break;
 	}
 	if (!ok)

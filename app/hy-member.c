@@ -401,6 +401,30 @@ hy_member_name_grams (const gchar *name)
 	return grams;
 }
 
+#define HY_MEMBER_GRAMS_PER_INSERT 16
+
+/* "INSERT OR IGNORE INTO member_name_grams … VALUES (?2, ?1), (?3, ?1) …" for n grams,
+ * built once. */
+static const gchar *
+hy_member_grams_insert_sql (guint n)
+{
+	static gchar *sql[HY_MEMBER_GRAMS_PER_INSERT + 1];
+	static gsize built = 0;
+
+	if (g_once_init_enter (&built)) {
+		for (guint k = 1; k <= HY_MEMBER_GRAMS_PER_INSERT; k++) {
+			GString *text = g_string_new ("INSERT OR IGNORE INTO member_name_grams "
+						      "(gram, member_id) VALUES ");
+			for (guint i = 0; i < k; i++)
+				g_string_append_printf (text, "%s(?%u, ?1)", i > 0 ? ", " : "",
+							i + 2);
+			sql[k] = g_string_free (text, FALSE);
+		}
+		g_once_init_leave (&built, 1);
+	}
+	return sql[n];
+}
+
 gboolean
 hy_member_write_grams (HyDb *db,
 		       const gchar *member_id,
@@ -425,17 +449,19 @@ hy_member_write_grams (HyDb *db,
 		}
 	}
 	{
+		/* several grams a statement: a name has a dozen or so, and each statement
+		 * costs more than the rows it writes (replication applies many members) */
 		g_autoptr (GPtrArray) grams = hy_member_name_grams (new_name);
-		for (guint i = 0; i < grams->len; i++) {
+		for (guint from = 0; from < grams->len; from += HY_MEMBER_GRAMS_PER_INSERT) {
+			guint n = MIN (grams->len - from, HY_MEMBER_GRAMS_PER_INSERT);
 			g_autoptr (HyStmt) stmt =
-				hy_db_prepare (db,
-					       "INSERT OR IGNORE INTO member_name_grams (gram, "
-					       "member_id) VALUES (?, ?)",
-					       error);
+				hy_db_prepare (db, hy_member_grams_insert_sql (n), error);
 			if (stmt == NULL)
 				return FALSE;
-			sqlite3_bind_text (stmt, 1, grams->pdata[i], -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text (stmt, 2, member_id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text (stmt, 1, member_id, -1, SQLITE_TRANSIENT);
+			for (guint i = 0; i < n; i++)
+				sqlite3_bind_text (stmt, (gint) i + 2, grams->pdata[from + i], -1,
+						   SQLITE_TRANSIENT);
 			if (!hy_db_step_done (db, stmt, error))
 				return FALSE;
 		}

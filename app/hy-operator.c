@@ -192,14 +192,27 @@ hy_operator_update (HyDb *db,
 	txn = hy_db_begin (db, error);
 	if (txn == NULL)
 		return FALSE;
-	find = hy_db_prepare (db, "SELECT id FROM operators WHERE login = ?", error);
+	/* the relay refuses a store's change to another store's operator: only that store
+	 * or HQ changes it */
+	find = hy_db_prepare (
+		db,
+		"SELECT o.id, o.store_id = ?2 OR EXISTS (SELECT 1 FROM stores s "
+		"WHERE s.id = ?2 AND s.is_hq = 1) FROM operators o WHERE o.login = ?1",
+		error);
 	if (find == NULL)
 		return FALSE;
 	sqlite3_bind_text (find, 1, login, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (find, 2, hy_actor_get_store_id (actor), -1, SQLITE_TRANSIENT);
 	if (!hy_db_step_row (db, find, &has_row, error))
 		return FALSE;
 	if (!has_row) {
 		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _ ("no operator “%s”"), login);
+		return FALSE;
+	}
+	if (sqlite3_column_int (find, 1) == 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED,
+			     _ ("operator “%s” belongs to another store; change it there or at HQ"),
+			     login);
 		return FALSE;
 	}
 	id = hy_stmt_dup_text (find, 0);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -84,6 +85,117 @@ hy_relay_append (HyDb *db,
 	return hy_db_step_done (db, stmt, error);
 }
 
+/* A JSON string, escaped as JSON requires: runs of plain bytes are copied whole. */
+static void
+hy_relay_json_string (GString *out, const gchar *text)
+{
+	const gchar *run = text;
+	const gchar *p;
+
+	g_string_append_c (out, '"');
+	for (p = text; *p != '\0'; p++) {
+		guchar c = (guchar) *p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		g_string_append_len (out, run, p - run);
+		if (c == '"' || c == '\\') {
+			g_string_append_c (out, '\\');
+			g_string_append_c (out, (gchar) c);
+		} else if (c == '\n') {
+			g_string_append_len (out, "\\n", 2);
+		} else if (c == '\t') {
+			g_string_append_len (out, "\\t", 2);
+		} else {
+			g_string_append_printf (out, "\\u%04x", c);
+		}
+		run = p + 1;
+	}
+	g_string_append_len (out, run, p - run);
+	g_string_append_c (out, '"');
+}
+
+/* The payload as the store sent it, as JSON text: written here rather than by
+ * json-glib's generator, which costs more than applying the change (the relay logs
+ * every change it applies). NULL for a payload holding more than scalars. */
+static gchar *
+hy_relay_payload_text (JsonObject *payload)
+{
+	g_autoptr (GString) out = g_string_sized_new (512);
+	JsonObjectIter iter;
+	const gchar *name;
+	JsonNode *node;
+	gboolean first = TRUE;
+
+	g_string_append_c (out, '{');
+	json_object_iter_init_ordered (&iter, payload);
+	while (json_object_iter_next_ordered (&iter, &name, &node)) {
+		if (!first)
+			g_string_append_c (out, ',');
+		first = FALSE;
+		hy_relay_json_string (out, name);
+		g_string_append_c (out, ':');
+		if (JSON_NODE_HOLDS_NULL (node)) {
+			g_string_append_len (out, "null", 4);
+			continue;
+		}
+		if (!JSON_NODE_HOLDS_VALUE (node))
+			return NULL;
+		switch (json_node_get_value_type (node)) {
+		case G_TYPE_STRING:
+			hy_relay_json_string (out, json_node_get_string (node));
+			break;
+		case G_TYPE_INT64: {
+			gint64 value = json_node_get_int (node);
+			guint64 digits = value < 0 ? -(guint64) value : (guint64) value;
+			gchar buf[24];
+			gchar *q = buf + sizeof buf;
+			do {
+				*--q = (gchar) ('0' + digits % 10);
+				digits /= 10;
+			} while (digits > 0);
+			if (value < 0)
+				*--q = '-';
+			g_string_append_len (out, q, buf + sizeof buf - q);
+			break;
+		}
+		case G_TYPE_DOUBLE: {
+			gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+			gdouble value = json_node_get_double (node);
+			if (!isfinite (value))
+				return NULL;
+			g_ascii_dtostr (buf, sizeof buf, value);
+			g_string_append (out, buf);
+			/* still a double when read back */
+			if (strpbrk (buf, ".eE") == NULL)
+				g_string_append_len (out, ".0", 2);
+			break;
+		}
+		case G_TYPE_BOOLEAN:
+			g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+			break;
+		default:
+			return NULL;
+		}
+	}
+	g_string_append_c (out, '}');
+	return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Logs a change just applied, its payload as the store sent it. */
+static gboolean
+hy_relay_append_change (HyDb *db, const gchar *origin, const HyChange *change, GError **error)
+{
+	g_autofree gchar *payload = hy_relay_payload_text (change->payload);
+
+	if (payload == NULL) {
+		g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+		json_node_set_object (node, change->payload);
+		payload = json_to_string (node, FALSE);
+	}
+	return hy_relay_append (db, origin, change->seq, change->table, change->op, change->id,
+				change->hlc, payload, error);
+}
+
 GPtrArray *
 hy_relay_parse_changes (JsonNode *list, const gchar *sender, GError **error)
 {
@@ -139,6 +251,20 @@ hy_relay_check_duplicate (HyDb *db, const gchar *member_id, GError **error)
 	return hy_db_step_done (db, stmt, error);
 }
 
+/* A member written with no phone cannot be a duplicate by phone; one whose payload
+ * leaves the phone out is checked with the phone it has. */
+static gboolean
+hy_relay_may_duplicate (const HyChange *change)
+{
+	JsonNode *phone = json_object_get_member (change->payload, "phone");
+	if (change->op == HY_CHANGE_DELETE)
+		return FALSE;
+	if (phone == NULL)
+		return TRUE;
+	return JSON_NODE_HOLDS_VALUE (phone) && json_node_get_value_type (phone) == G_TYPE_STRING &&
+	       json_node_get_string (phone)[0] != '\0';
+}
+
 static gboolean
 hy_relay_peer_acked (HyDb *db, const gchar *store_id, gint64 *acked, GError **error)
 {
@@ -189,20 +315,15 @@ hy_relay_ingest (HyDb *db,
 			return FALSE;
 		}
 		if (result == HY_APPLY_CHANGED && g_strcmp0 (change->table, "members") == 0 &&
+		    hy_relay_may_duplicate (change) &&
 		    !hy_relay_check_duplicate (db, change->id, error))
 			return FALSE;
 		if (result == HY_APPLY_CHANGED) {
-			g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-			g_autofree gchar *payload = NULL;
-			json_node_set_object (node, change->payload);
-			payload = json_to_string (node, FALSE);
-			if (!hy_relay_append (db, store_id, change->seq, change->table, change->op,
-					      change->id, change->hlc, payload, error))
+			if (!hy_relay_append_change (db, store_id, change, error))
 				return FALSE;
 			logged++;
-		}
-		if (result == HY_APPLY_CHANGED)
 			newest = MAX (newest, hy_change_row_hlc (change));
+		}
 		acked = change->seq;
 	}
 	/* later writes at HQ order after what was seen */

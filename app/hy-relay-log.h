@@ -31,7 +31,9 @@ hy_relay_table_is_store_private (const gchar *table);
 GPtrArray *
 hy_relay_parse_changes (JsonNode *list, const gchar *sender, GError **error);
 
-/* Applies a store's pushed changes (HyChange, ascending seq) in one transaction:
+/* Applies a store's pushed changes (HyChange, ascending seq) in one transaction (a
+ * savepoint when the caller has one open, as the relay does to commit the pushes that
+ * arrive together at once; then nothing is durable before the caller commits):
  * changes at or below the store's acknowledged seq are skipped, a gap ends the batch,
  * each change is checked and applied as coming from `store_id` and, when it changed
  * something, appended to the log. `acked_out` is the highest contiguous seq applied.

@@ -10,6 +10,7 @@
 #include "hy-enrol.h"
 #include "hy-error.h"
 #include "hy-escrow.h"
+#include "hy-gzip.h"
 #include "hy-id.h"
 #include "hy-outbox.h"
 #include "hy-relay-log.h"
@@ -20,6 +21,10 @@
 #define HY_RELAY_MAX_WAIT 30
 /* Answers longer than this are gzipped when the client accepts it. */
 #define HY_RELAY_GZIP_FROM 1024
+/* The most pushes one transaction takes. */
+#define HY_RELAY_GROUP_MAX 64
+/* Connections waiting to be accepted (the kernel caps it at net.core.somaxconn). */
+#define HY_RELAY_LISTEN_BACKLOG 1024
 
 struct _HyRelayServer {
 	GObject parent_instance;
@@ -28,6 +33,8 @@ struct _HyRelayServer {
 	gchar *epoch;
 	GList *waiting; /* HyRelayWait: long-polls with nothing to return yet */
 	guint drain_id;
+	GPtrArray *pushes; /* HyRelayPush: checked, waiting for their group's commit */
+	guint group_id;
 };
 
 G_DEFINE_TYPE (HyRelayServer, hy_relay_server, G_TYPE_OBJECT)
@@ -139,8 +146,13 @@ static JsonObject *
 hy_relay_read_body (SoupServerMessage *msg)
 {
 	SoupMessageBody *body = soup_server_message_get_request_body (msg);
+	const gchar *encoding = soup_message_headers_get_one (
+		soup_server_message_get_request_headers (msg), "Content-Encoding");
 	g_autoptr (JsonParser) parser = json_parser_new ();
 	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) inflated = NULL;
+	const gchar *data = body->data;
+	gsize length = (gsize) body->length;
 	JsonNode *root;
 
 	if (body->length > HY_RELAY_MAX_BODY) {
@@ -150,8 +162,28 @@ hy_relay_read_body (SoupServerMessage *msg)
 		hy_relay_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text);
 		return NULL;
 	}
-	if (body->length == 0 ||
-	    !json_parser_load_from_data (parser, body->data, (gssize) body->length, &error)) {
+	/* a gzipped body is inflated under the same cap, so it cannot grow past it */
+	if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0) {
+		inflated = hy_gzip_decompress (data, length, HY_RELAY_MAX_BODY, &error);
+		if (inflated == NULL) {
+			gboolean large =
+				g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+			hy_relay_reply_error (msg,
+					      large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
+						    : SOUP_STATUS_BAD_REQUEST,
+					      error->message);
+			return NULL;
+		}
+		data = g_bytes_get_data (inflated, &length);
+		g_clear_error (&error);
+	} else if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0) {
+		g_autofree gchar *text = g_strdup_printf (
+			_ ("the request body is encoded as “%s”; send it as gzip or plain"),
+			encoding);
+		hy_relay_reply_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, text);
+		return NULL;
+	}
+	if (length == 0 || !json_parser_load_from_data (parser, data, (gssize) length, &error)) {
 		g_autofree gchar *text =
 			g_strdup_printf (_ ("the request body is not valid JSON: %s"),
 					 error != NULL ? error->message : _ ("it is empty"));
@@ -266,19 +298,24 @@ hy_relay_handle_enroll (HyRelayServer *self, SoupServerMessage *msg)
 static void
 hy_relay_wake (HyRelayServer *self);
 
+typedef struct _HyRelayPush HyRelayPush;
+
+static void
+hy_relay_push_queue (HyRelayServer *self,
+		     SoupServerMessage *msg,
+		     const gchar *store_id,
+		     GPtrArray *changes,
+		     gboolean rebase);
+
 static void
 hy_relay_handle_push (HyRelayServer *self, SoupServerMessage *msg)
 {
 	g_autofree gchar *store_id = hy_relay_authenticate (self, msg);
 	g_autoptr (JsonObject) body = NULL;
-	g_autoptr (JsonObject) answer = NULL;
 	g_autoptr (GPtrArray) changes = NULL;
 	g_autoptr (GError) error = NULL;
-	g_autofree gchar *acked_text = NULL;
 	JsonNode *list;
 	const gchar *epoch;
-	gint64 acked = 0;
-	guint logged = 0;
 	gboolean rebase;
 
 	if (store_id == NULL)
@@ -313,22 +350,134 @@ hy_relay_handle_push (HyRelayServer *self, SoupServerMessage *msg)
 		hy_relay_reply_gerror (msg, error);
 		return;
 	}
-	if (!hy_relay_ingest (self->db, store_id, changes, rebase, &acked, &logged, &error)) {
-		g_message ("refused a push from store %s: %s", store_id, error->message);
-		if (g_error_matches (error, HY_ERROR, HY_ERROR_CONFLICT))
-			hy_relay_alarm (self->db, store_id, NULL, NULL, error->message);
-		hy_relay_reply_gerror (msg, error);
+	hy_relay_push_queue (self, msg, store_id, changes, rebase);
+}
+
+/* ---- group commit: pushes that arrive together share one transaction ------------------- */
+
+struct _HyRelayPush {
+	HyRelayServer *server;
+	SoupServerMessage *msg;
+	gulong finished_id;
+	gboolean gone; /* the client went away: applied all the same, not answered */
+	gchar *store_id;
+	GPtrArray *changes;
+	gboolean rebase;
+	gint64 acked;
+	guint logged;
+	GError *error;
+};
+
+static void
+hy_relay_push_free (HyRelayPush *push)
+{
+	if (push->finished_id != 0)
+		g_signal_handler_disconnect (push->msg, push->finished_id);
+	g_object_unref (push->msg);
+	g_free (push->store_id);
+	g_ptr_array_unref (push->changes);
+	g_clear_error (&push->error);
+	g_free (push);
+}
+
+static void
+hy_relay_push_finished (SoupServerMessage *msg, gpointer user_data)
+{
+	HyRelayPush *push = user_data;
+	push->gone = TRUE;
+}
+
+static void
+hy_relay_push_answer (HyRelayPush *push)
+{
+	HyRelayServer *self = push->server;
+	g_autoptr (JsonObject) answer = NULL;
+	g_autofree gchar *acked_text = NULL;
+
+	if (push->gone)
 		return;
+	if (push->error != NULL) {
+		hy_relay_reply_gerror (push->msg, push->error);
+	} else {
+		answer = json_object_new ();
+		acked_text = g_strdup_printf ("%" PRId64, push->acked);
+		json_object_set_string_member (answer, "epoch", self->epoch);
+		json_object_set_string_member (answer, "acked_seq", acked_text);
+		hy_relay_reply (push->msg, SOUP_STATUS_OK, answer);
 	}
-	g_debug ("store %s pushed %u changes, %u logged, acked %" PRId64, store_id, changes->len,
-		 logged, acked);
-	answer = json_object_new ();
-	acked_text = g_strdup_printf ("%" PRId64, acked);
-	json_object_set_string_member (answer, "epoch", self->epoch);
-	json_object_set_string_member (answer, "acked_seq", acked_text);
-	hy_relay_reply (msg, SOUP_STATUS_OK, answer);
-	if (logged > 0)
+	soup_server_message_unpause (push->msg);
+}
+
+/* Applies the queued pushes, each in a savepoint of one transaction, so one commit (one
+ * fsync) serves them all: a store's push is answered, acknowledged, only after it. A
+ * refused push rolls back alone. */
+static gboolean
+hy_relay_push_group (gpointer user_data)
+{
+	HyRelayServer *self = user_data;
+	g_autoptr (GPtrArray) pushes = g_steal_pointer (&self->pushes);
+	g_autoptr (HyTxn) txn = NULL;
+	g_autoptr (GError) error = NULL;
+	guint logged = 0;
+
+	self->pushes = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_relay_push_free);
+	self->group_id = 0;
+	txn = hy_db_begin (self->db, &error);
+	for (guint i = 0; txn != NULL && i < pushes->len; i++) {
+		HyRelayPush *push = pushes->pdata[i];
+		if (hy_relay_ingest (self->db, push->store_id, push->changes, push->rebase,
+				     &push->acked, &push->logged, &push->error)) {
+			g_debug ("store %s pushed %u changes, %u logged, acked %" PRId64,
+				 push->store_id, push->changes->len, push->logged, push->acked);
+			logged += push->logged;
+			continue;
+		}
+		g_message ("refused a push from store %s: %s", push->store_id,
+			   push->error->message);
+		if (g_error_matches (push->error, HY_ERROR, HY_ERROR_CONFLICT))
+			hy_relay_alarm (self->db, push->store_id, NULL, NULL, push->error->message);
+	}
+	if (txn != NULL && !hy_txn_commit (txn, &error))
+		g_clear_pointer (&txn, hy_txn_free);
+	for (guint i = 0; i < pushes->len; i++) {
+		HyRelayPush *push = pushes->pdata[i];
+		/* nothing is acknowledged that was not committed */
+		if (txn == NULL && push->error == NULL)
+			push->error = g_error_copy (error);
+		hy_relay_push_answer (push);
+	}
+	if (txn != NULL && logged > 0)
 		hy_relay_wake (self);
+	return G_SOURCE_REMOVE;
+}
+
+/* Holds a checked push for the group that runs once the requests at hand are read. */
+static void
+hy_relay_push_queue (HyRelayServer *self,
+		     SoupServerMessage *msg,
+		     const gchar *store_id,
+		     GPtrArray *changes,
+		     gboolean rebase)
+{
+	HyRelayPush *push = g_new0 (HyRelayPush, 1);
+
+	push->server = self;
+	push->msg = g_object_ref (msg);
+	push->store_id = g_strdup (store_id);
+	push->changes = g_ptr_array_ref (changes);
+	push->rebase = rebase;
+	push->finished_id =
+		g_signal_connect (msg, "finished", G_CALLBACK (hy_relay_push_finished), push);
+	soup_server_message_pause (msg);
+	g_ptr_array_add (self->pushes, push);
+	/* idle, so every request already readable joins the group; a full group goes now
+	 * so a steady stream of requests cannot hold it back */
+	if (self->pushes->len >= HY_RELAY_GROUP_MAX) {
+		g_clear_handle_id (&self->group_id, g_source_remove);
+		hy_relay_push_group (self);
+	} else if (self->group_id == 0) {
+		self->group_id = g_idle_add (hy_relay_push_group, self);
+	}
 }
 
 /* Replies to a pull when there is something to send, or when `force`; FALSE when it
@@ -624,6 +773,13 @@ hy_relay_handle (SoupServer *server,
 	};
 	guint r;
 
+	/* libsoup before 3.3 never closes a kept-alive connection that the client closed
+	 * (its fix d20c6601), so a relay serving many stores would run out of descriptors:
+	 * there every answer closes its connection */
+	if (soup_get_major_version () == 3 && soup_get_minor_version () < 3)
+		soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+					      "Connection", "close");
+
 	/* a restore (huiyuan-admin restore) gives the database a new epoch under us */
 	if (epoch != NULL && g_strcmp0 (epoch, self->epoch) != 0) {
 		g_message ("the database is at relay epoch %s now", epoch);
@@ -704,6 +860,9 @@ hy_relay_server_dispose (GObject *object)
 		g_source_remove (self->drain_id);
 		self->drain_id = 0;
 	}
+	/* pushes not yet committed were not acknowledged: their stores push them again */
+	g_clear_handle_id (&self->group_id, g_source_remove);
+	g_clear_pointer (&self->pushes, g_ptr_array_unref);
 	if (self->server != NULL)
 		soup_server_disconnect (self->server);
 	g_clear_object (&self->server);
@@ -729,6 +888,7 @@ hy_relay_server_class_init (HyRelayServerClass *klass)
 static void
 hy_relay_server_init (HyRelayServer *self)
 {
+	self->pushes = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_relay_push_free);
 }
 
 HyRelayServer *
@@ -754,6 +914,7 @@ hy_relay_server_listen (HyRelayServer *self, const gchar *host, guint port, GErr
 {
 	g_autoptr (GInetAddress) address = NULL;
 	g_autoptr (GSocketAddress) socket_address = NULL;
+	g_autoptr (GSocket) listener = NULL;
 	gboolean tls = soup_server_get_tls_certificate (self->server) != NULL;
 
 	if (g_strcmp0 (host, "localhost") == 0)
@@ -773,8 +934,19 @@ hy_relay_server_listen (HyRelayServer *self, const gchar *host, guint port, GErr
 		return FALSE;
 	}
 	socket_address = g_inet_socket_address_new (address, (guint16) port);
-	return soup_server_listen (self->server, socket_address, tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
-				   error);
+	/* our own socket for a longer accept queue than GSocket's 10: hundreds of stores
+	 * connect at once (and reconnect, see hy_relay_handle), and a connection that finds
+	 * the queue full waits a second or more for the SYN to be sent again */
+	listener = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+				 G_SOCKET_PROTOCOL_TCP, error);
+	if (listener == NULL)
+		return FALSE;
+	g_socket_set_listen_backlog (listener, HY_RELAY_LISTEN_BACKLOG);
+	if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+	    !g_socket_listen (listener, error))
+		return FALSE;
+	return soup_server_listen_socket (self->server, listener,
+					  tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 gchar *

@@ -7,6 +7,8 @@
 #include "hy-error.h"
 #include "hy-ledger.h"
 #include "hy-member.h"
+#include "hy-operator.h"
+#include "hy-relay-log.h"
 #include "hy-outbox.h"
 #include "hy-test-common.h"
 
@@ -52,6 +54,16 @@ assert_result (HyDb *db, const HyChange *change, HyApplyFlags flags, HyApplyResu
 	g_autoptr (GError) error = NULL;
 	HyApplyResult result = HY_APPLY_SKIPPED;
 	g_assert_true (apply (db, change, ORIGIN, flags, &result, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (result, ==, expected);
+}
+
+static void
+assert_result_from (HyDb *db, const HyChange *change, const gchar *origin, HyApplyResult expected)
+{
+	g_autoptr (GError) error = NULL;
+	HyApplyResult result = HY_APPLY_SKIPPED;
+	g_assert_true (apply (db, change, origin, HY_APPLY_FROM_STORE, &result, &error));
 	g_assert_no_error (error);
 	g_assert_cmpint (result, ==, expected);
 }
@@ -402,6 +414,128 @@ test_apply_last_writer (void)
 	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM tombstones"), ==, 0);
 }
 
+/* A store changes its own operators only: a pushed write that would change another
+ * store's operator is refused (after last-writer-wins picked it), a stale or identical
+ * copy re-pushed by a third store passes, and the store's own operators are its own. */
+static void
+test_apply_operators (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("A1");
+	gint64 now = (g_get_real_time () / 1000) << 16;
+#define OPERATOR_FMT                                                                               \
+	"{\"id\": \"" ROW "\", \"login\": \"clerk\", \"name\": \"Clerk\", \"role_id\": \"%s\", "   \
+	"\"store_id\": \"%s\", \"password_hash\": \"x\", \"active\": 1, \"hlc\": "                 \
+	"%" G_GINT64_FORMAT ", \"origin_store\": \"%s\"}"
+	g_autofree gchar *theirs = g_strdup_printf (OPERATOR_FMT, "cashier", OTHER, now, OTHER);
+	g_autofree gchar *promoted =
+		g_strdup_printf (OPERATOR_FMT, "admin", OTHER, now + 10, OTHER);
+	g_autofree gchar *stale = g_strdup_printf (OPERATOR_FMT, "admin", OTHER, now - 10, OTHER);
+	g_autofree gchar *touched =
+		g_strdup_printf (OPERATOR_FMT, "cashier", OTHER, now + 20, OTHER);
+	g_autofree gchar *moved =
+		g_strdup_printf (OPERATOR_FMT, "cashier", ORIGIN, now + 30, OTHER);
+	g_autoptr (HyChange) c_theirs = change_new ("operators", "insert", now, theirs);
+	g_autoptr (HyChange) c_repush = change_new ("operators", "update", now, theirs);
+	g_autoptr (HyChange) c_promoted = change_new ("operators", "update", now + 10, promoted);
+	g_autoptr (HyChange) c_stale = change_new ("operators", "update", now - 10, stale);
+	g_autoptr (HyChange) c_touched = change_new ("operators", "update", now + 20, touched);
+	g_autoptr (HyChange) c_moved = change_new ("operators", "update", now + 30, moved);
+	g_autoptr (HyChange) c_delete =
+		change_new ("operators", "delete", now + 40, "{\"id\": \"" ROW "\"}");
+	const gchar *role = "SELECT count(*) FROM operators WHERE id = '" ROW "' AND role_id = ";
+
+	/* nor plant a new operator at another store */
+	{
+		g_autoptr (HyTestStore) fresh = hy_test_store_new ("B1");
+		g_autofree gchar *planted =
+			g_strdup_printf (OPERATOR_FMT, "admin", OTHER, now, ORIGIN);
+		g_autoptr (HyChange) c_planted = change_new ("operators", "insert", now, planted);
+		assert_refused (fresh->db, c_planted, ORIGIN, HY_APPLY_FROM_STORE,
+				HY_ERROR_PERMISSION_DENIED, "belongs to store " OTHER);
+		g_assert_cmpint (hy_test_store_count (fresh, "SELECT count(*) FROM operators "
+							     "WHERE id = '" ROW "'"),
+				 ==, 0);
+	}
+	/* store OTHER's operator, as the relay holds it */
+	assert_result (store->db, c_theirs, HY_APPLY_TRUSTED, HY_APPLY_CHANGED);
+	/* ORIGIN promotes it, moves it to itself, deletes it: each refused, nothing changed */
+	assert_refused (store->db, c_promoted, ORIGIN, HY_APPLY_FROM_STORE,
+			HY_ERROR_PERMISSION_DENIED,
+			"operators row " ROW " belongs to store " OTHER);
+	assert_refused (store->db, c_moved, ORIGIN, HY_APPLY_FROM_STORE, HY_ERROR_PERMISSION_DENIED,
+			"belongs to store");
+	assert_refused (store->db, c_delete, ORIGIN, HY_APPLY_FROM_STORE,
+			HY_ERROR_PERMISSION_DENIED, "belongs to store");
+	{
+		g_autofree gchar *sql = g_strconcat (role, "'cashier'", NULL);
+		g_assert_cmpint (hy_test_store_count (store, sql), ==, 1);
+	}
+	/* the same row, or an older copy, re-pushed by a third store: last-writer-wins
+	 * keeps what is held and the push goes through */
+	assert_result (store->db, c_repush, HY_APPLY_FROM_STORE, HY_APPLY_UNCHANGED);
+	assert_result (store->db, c_stale, HY_APPLY_FROM_STORE, HY_APPLY_UNCHANGED);
+	/* a newer clock with every other column as held changes nothing that matters */
+	assert_result (store->db, c_touched, HY_APPLY_FROM_STORE, HY_APPLY_CHANGED);
+	/* the owner itself may promote its operator, but not hand it to another store */
+	{
+		g_autofree gchar *own =
+			g_strdup_printf (OPERATOR_FMT, "admin", OTHER, now + 50, OTHER);
+		g_autoptr (HyChange) c_own = change_new ("operators", "update", now + 50, own);
+		g_autofree gchar *sql = g_strconcat (role, "'admin'", NULL);
+		assert_refused (store->db, c_moved, OTHER, HY_APPLY_FROM_STORE,
+				HY_ERROR_PERMISSION_DENIED, "belongs to store " ORIGIN);
+		g_assert_cmpint (hy_test_store_count (store, sql), ==, 0);
+		assert_result_from (store->db, c_own, OTHER, HY_APPLY_CHANGED);
+		g_assert_cmpint (hy_test_store_count (store, sql), ==, 1);
+	}
+	/* so a store does not make such a change in the first place */
+	{
+		g_autoptr (GError) error = NULL;
+		const gchar *outbox = "SELECT count(*) FROM outbox";
+		gint64 before = hy_test_store_count (store, outbox);
+		g_assert_false (
+			hy_operator_set_active (store->db, store->admin, "clerk", FALSE, &error));
+		g_assert_error (error, HY_ERROR, HY_ERROR_PERMISSION_DENIED);
+		g_assert_cmpint (hy_test_store_count (store, outbox), ==, before);
+		g_assert_cmpint (
+			hy_test_store_count (store,
+					     "SELECT active FROM operators WHERE login = 'clerk'"),
+			==, 1);
+	}
+}
+
+/* The relay logs a change as the store sent it and serves it back the same, whatever
+ * its strings hold: quotes, backslashes, control characters, non-ASCII. */
+static void
+test_apply_relay_log (void)
+{
+	g_autoptr (HyTestStore) store = hy_test_store_new ("A1");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) changes =
+		g_ptr_array_new_with_free_func ((GDestroyNotify) hy_change_free);
+	g_autoptr (JsonArray) pulled = NULL;
+	g_autofree gchar *payload =
+		g_strdup_printf (MEMBER_FMT, "王\\\"q\\\\b\\n\\t\\u0001é/", 100, OTHER);
+	HyChange *change = change_new ("members", "insert", 100, payload);
+	JsonObject *back;
+	gint64 acked = 0, next = 0;
+	guint logged = 0;
+
+	g_ptr_array_add (changes, change);
+	g_assert_true (hy_relay_ingest (store->db, OTHER, changes, FALSE, &acked, &logged, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (logged, ==, 1);
+	pulled = hy_relay_pull (store->db, ORIGIN, 0, 100, &next, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (json_array_get_length (pulled), ==, 1);
+	back = json_object_get_object_member (json_array_get_object_element (pulled, 0), "payload");
+	g_assert_cmpstr (json_object_get_string_member (back, "name"), ==,
+			 json_object_get_string_member (change->payload, "name"));
+	g_assert_cmpstr (json_object_get_string_member (back, "name"), ==, "王\"q\\b\n\t\001é/");
+	g_assert_cmpint (json_object_get_int_member (back, "hlc"), ==, 100);
+	g_assert_cmpint (json_object_get_size (back), ==, json_object_get_size (change->payload));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -412,5 +546,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/apply/chain", test_apply_chain);
 	g_test_add_func ("/apply/versions", test_apply_versions);
 	g_test_add_func ("/apply/last-writer", test_apply_last_writer);
+	g_test_add_func ("/apply/operators", test_apply_operators);
+	g_test_add_func ("/apply/relay-log", test_apply_relay_log);
 	return g_test_run ();
 }

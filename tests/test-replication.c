@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "hy-gzip.h"
 #include "hy-replica.h"
 #include "hy-test-admin.h"
 
@@ -507,14 +508,16 @@ reply_clear (Reply *reply)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
 
+/* A request with a body sent as `encoding` (its Content-Encoding; NULL for none). */
 static void
-request (Chain *chain,
-	 const gchar *method,
-	 const gchar *path,
-	 const gchar *credential,
-	 const gchar *body,
-	 gsize body_len,
-	 Reply *reply)
+request_encoded (Chain *chain,
+		 const gchar *method,
+		 const gchar *path,
+		 const gchar *credential,
+		 const gchar *body,
+		 gsize body_len,
+		 const gchar *encoding,
+		 Reply *reply)
 {
 	g_autoptr (SoupSession) session =
 		soup_session_new_with_options ("proxy-resolver", NULL, NULL);
@@ -533,18 +536,58 @@ request (Chain *chain,
 		g_autoptr (GBytes) in = g_bytes_new (body, body_len);
 		soup_message_set_request_body_from_bytes (msg, "application/json", in);
 	}
+	if (encoding != NULL)
+		soup_message_headers_replace (soup_message_get_request_headers (msg),
+					      "Content-Encoding", encoding);
 	bytes = soup_session_send_and_read (session, msg, NULL, &error);
 	g_assert_no_error (error);
 	reply->status = soup_message_get_status (msg);
 	reply->encoding = g_strdup (soup_message_headers_get_one (
 		soup_message_get_response_headers (msg), "Content-Encoding"));
-	node = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+	{
+		/* the answer as sent, by its length: GBytes carry no NUL */
+		g_autofree gchar *text =
+			g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+		node = json_from_string (text, &error);
+		if (error != NULL)
+			g_test_message ("HTTP %u answered: %s", soup_message_get_status (msg),
+					text);
+	}
 	g_assert_no_error (error);
 	g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
 	reply->answer = json_object_ref (json_node_get_object (node));
 	if (reply->status != 200)
 		g_test_message ("HTTP %u: %s", reply->status,
 				json_object_get_string_member (reply->answer, "error"));
+}
+
+static void
+request (Chain *chain,
+	 const gchar *method,
+	 const gchar *path,
+	 const gchar *credential,
+	 const gchar *body,
+	 gsize body_len,
+	 Reply *reply)
+{
+	request_encoded (chain, method, path, credential, body, body_len, NULL, reply);
+}
+
+/* A gzipped push body that the relay must refuse with `status`, naming `needle`. */
+static void
+assert_gzip_refused (Chain *chain,
+		     const gchar *credential,
+		     GBytes *body,
+		     const gchar *encoding,
+		     guint status,
+		     const gchar *needle)
+{
+	g_auto (Reply) reply = {0};
+	gsize len = 0;
+	gconstpointer data = g_bytes_get_data (body, &len);
+	request_encoded (chain, "POST", "/v1/push", credential, data, len, encoding, &reply);
+	g_assert_cmpuint (reply.status, ==, status);
+	g_assert_nonnull (strstr (json_object_get_string_member (reply.answer, "error"), needle));
 }
 
 static void
@@ -743,6 +786,81 @@ test_replication_requests (void)
 		assert_refused (chain, "POST", "/v1/push", cred2, body, 403, "claims origin store");
 	}
 
+	/* store 2 promotes an operator of HQ's (or any other store's): the whole push is
+	 * refused, naming the row */
+	{
+		sqlite3 *handle = NULL;
+		sqlite3_stmt *stmt = NULL;
+		g_autofree gchar *text = NULL;
+		g_autofree gchar *promote = NULL;
+		g_autofree gchar *needle = NULL;
+		g_autofree gchar *b5 = NULL;
+		g_autoptr (JsonNode) row = NULL;
+		JsonObject *object;
+		gint64 hlc = (g_get_real_time () / 1000) << 16;
+		g_assert_cmpint (sqlite3_open_v2 (chain->hq, &handle, SQLITE_OPEN_READONLY, NULL),
+				 ==, SQLITE_OK);
+		g_assert_cmpint (
+			sqlite3_prepare_v2 (handle,
+					    "SELECT json_object('id', id, 'login', login, "
+					    "'name', name, 'role_id', role_id, 'store_id', "
+					    "store_id, 'password_hash', password_hash, "
+					    "'active', active, 'hlc', hlc, 'origin_store', "
+					    "origin_store) FROM operators WHERE login = 'admin'",
+					    -1, &stmt, NULL),
+			==, SQLITE_OK);
+		g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+		row = json_from_string ((const gchar *) sqlite3_column_text (stmt, 0), NULL);
+		sqlite3_finalize (stmt);
+		sqlite3_close (handle);
+		object = json_node_get_object (row);
+		json_object_set_string_member (object, "role_id", "stolen-role");
+		json_object_set_int_member (object, "hlc", hlc);
+		text = json_to_string (row, FALSE);
+		promote = g_strdup_printf (
+			"{\"seq\": \"1\", \"id\": \"%s\", \"table\": "
+			"\"operators\", \"op\": \"update\", \"hlc\": \"%" G_GINT64_FORMAT
+			"\", \"payload\": %s}",
+			json_object_get_string_member (object, "id"), hlc, text);
+		b5 = single_push (s2->epoch, promote);
+		needle = g_strdup_printf ("operators row %s belongs to store",
+					  json_object_get_string_member (object, "id"));
+		assert_refused (chain, "POST", "/v1/push", cred2, b5, 403, needle);
+	}
+
+	/* gzip bodies: cut short, forged, inflating past the cap, or another encoding */
+	{
+		g_autoptr (GBytes) packed = hy_gzip_compress (push, strlen (push));
+		gsize len = g_bytes_get_size (packed);
+		g_autoptr (GBytes) cut = g_bytes_new_from_bytes (packed, 0, len / 2);
+		g_autoptr (GBytes) flipped = NULL;
+		g_autoptr (GBytes) trailing = NULL;
+		g_autoptr (GBytes) bomb = NULL;
+		g_autoptr (GBytes) plain = g_bytes_new (push, strlen (push));
+		g_autofree gchar *spaces = g_malloc (6 * 1024 * 1024);
+		guint8 *bytes = g_memdup2 (g_bytes_get_data (packed, NULL), len);
+
+		assert_gzip_refused (chain, cred2, cut, "gzip", 400, "cut short");
+		/* the right header, then a flipped byte in the deflated data */
+		bytes[len / 2] ^= 0xff;
+		flipped = g_bytes_new_take (bytes, len);
+		assert_gzip_refused (chain, cred2, flipped, "gzip", 400, "gzip");
+		{
+			GByteArray *more = g_byte_array_new ();
+			g_byte_array_append (more, g_bytes_get_data (packed, NULL), (guint) len);
+			g_byte_array_append (more, (const guint8 *) "{}", 2);
+			trailing = g_byte_array_free_to_bytes (more);
+		}
+		assert_gzip_refused (chain, cred2, trailing, "gzip", 400, "after its gzip stream");
+		assert_gzip_refused (chain, cred2, plain, "gzip", 400, "not a gzip stream");
+		/* a few kilobytes that inflate to 6 MiB */
+		memset (spaces, ' ', 6 * 1024 * 1024);
+		bomb = hy_gzip_compress (spaces, 6 * 1024 * 1024);
+		g_assert_cmpuint (g_bytes_get_size (bomb), <, 64 * 1024);
+		assert_gzip_refused (chain, cred2, bomb, "gzip", 413, "inflates to more than");
+		assert_gzip_refused (chain, cred2, plain, "br", 415, "br");
+	}
+
 	/* nothing above changed anything */
 	after = dump (chain->hq);
 	g_assert_cmpstr (after, ==, before);
@@ -752,9 +870,17 @@ test_replication_requests (void)
 	{
 		g_autofree gchar *acked = NULL;
 		gint64 logged = 0;
+		g_autoptr (GBytes) packed = hy_gzip_compress (push, strlen (push));
 		for (guint i = 0; i < 3; i++) {
 			g_auto (Reply) reply = {0};
-			request (chain, "POST", "/v1/push", cred2, push, strlen (push), &reply);
+			/* the second time gzipped, as the sync client sends large pushes */
+			if (i == 1)
+				request_encoded (chain, "POST", "/v1/push", cred2,
+						 g_bytes_get_data (packed, NULL),
+						 g_bytes_get_size (packed), "gzip", &reply);
+			else
+				request (chain, "POST", "/v1/push", cred2, push, strlen (push),
+					 &reply);
 			g_assert_cmpuint (reply.status, ==, 200);
 			if (acked == NULL)
 				acked = g_strdup (

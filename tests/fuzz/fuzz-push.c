@@ -1,13 +1,19 @@
 /* The relay's push parser (a request body to checked changes) under libFuzzer; built
  * with clang when the build uses it. Without libFuzzer, main() replays the corpus: each
- * file must be parsed or refused with HY_ERROR_INVALID_INPUT / PERMISSION_DENIED. */
+ * file must be parsed or refused with HY_ERROR_INVALID_INPUT / PERMISSION_DENIED. A body
+ * starting with the gzip magic is inflated first, as the relay does for
+ * Content-Encoding: gzip. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
 
 #include "hy-apply.h"
 #include "hy-error.h"
+#include "hy-gzip.h"
 #include "hy-relay-log.h"
+
+/* The relay's cap on a request body, inflated or not (HY_RELAY_MAX_BODY). */
+#define FUZZ_MAX_BODY (4 * 1024 * 1024)
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data, gsize size);
@@ -18,8 +24,21 @@ LLVMFuzzerTestOneInput (const guint8 *data, gsize size)
 	g_autoptr (JsonParser) parser = json_parser_new ();
 	g_autoptr (GPtrArray) changes = NULL;
 	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) inflated = NULL;
 	JsonNode *root;
 
+	/* a gzipped body (Content-Encoding: gzip) is inflated first, under the relay's cap */
+	if (hy_gzip_is_gzip (data, size)) {
+		inflated = hy_gzip_decompress (data, size, FUZZ_MAX_BODY, &error);
+		if (inflated == NULL) {
+			g_assert_true (
+				g_error_matches (error, HY_ERROR, HY_ERROR_INVALID_INPUT) ||
+				g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE));
+			return 0;
+		}
+		g_assert_cmpuint (g_bytes_get_size (inflated), <=, FUZZ_MAX_BODY);
+		data = g_bytes_get_data (inflated, &size);
+	}
 	if (!json_parser_load_from_data (parser, (const gchar *) data, (gssize) size, NULL))
 		return 0;
 	root = json_parser_get_root (parser);
