@@ -44,6 +44,8 @@ static const HyAdminCommand hy_admin_commands[] = {
 	 hy_admin_cmd_enroll, NULL},
 	{"sync", N_ ("Push this store's changes to the relay and pull the others'"),
 	 hy_admin_cmd_sync, NULL},
+	{"settlement", N_ ("What the stores owe each other for cards spent across stores"),
+	 hy_admin_cmd_settlement, NULL},
 	{"verify", N_ ("Check the ledger, balances and audit chain"), hy_admin_cmd_verify, NULL},
 	{"backup", N_ ("Copy the database to a backup file"), hy_admin_cmd_backup, NULL},
 	{"restore", N_ ("Replace the database with a backup"), hy_admin_cmd_restore, NULL},

@@ -193,6 +193,8 @@ hy_admin_cmd_sync (gint argc, gchar **argv); /* hy-admin-sync.c */
 gint
 hy_admin_cmd_deduct (gint argc, gchar **argv); /* hy-admin-deduct.c */
 gint
+hy_admin_cmd_settlement (gint argc, gchar **argv); /* hy-admin-settlement.c */
+gint
 hy_admin_cmd_due (gint argc, gchar **argv); /* hy-admin-loyalty.c */
 gint
 hy_admin_cmd_redeem (gint argc, gchar **argv); /* hy-admin-loyalty.c */
