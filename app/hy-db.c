@@ -542,6 +542,11 @@ hy_db_open (const gchar *path, HyDbOpenFlags flags, GError **error)
 			 "PRAGMA synchronous = FULL;"
 			 "PRAGMA foreign_keys = ON;"
 			 "PRAGMA temp_store = MEMORY;"
+			 /* a sale writes ~18 pages: checkpoint every ~40 MiB rather than every
+			  * 4 MiB, so hot pages (balances, index edges) are copied back once per
+			  * many sales, and cap what the WAL file keeps afterwards */
+			 "PRAGMA wal_autocheckpoint = 10000;"
+			 "PRAGMA journal_size_limit = 67108864;"
 			 /* reads come from the mapped file instead of a copy per page; SQLite
 			  * caps the size at its own build limit */
 			 "PRAGMA mmap_size = 2147418112;",
