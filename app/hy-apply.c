@@ -297,7 +297,9 @@ gchar *
 hy_apply_select_json_sql (HyDb *db, const gchar *table, GError **error)
 {
 	HyApplyTable *info;
-	g_autoptr (GString) sql = g_string_new ("SELECT json_object(");
+	g_autofree gchar *clocks = hy_outbox_clocks_sql (table);
+	g_autoptr (GString) sql = g_string_new (clocks != NULL ? "SELECT json_patch (json_object("
+							       : "SELECT json_object(");
 
 	if (hy_table_kind (table) == HY_TABLE_KIND_LOCAL) {
 		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
@@ -311,6 +313,8 @@ hy_apply_select_json_sql (HyDb *db, const gchar *table, GError **error)
 		const gchar *col = info->columns->pdata[i];
 		g_string_append_printf (sql, "%s'%s', %s", i > 0 ? ", " : "", col, col);
 	}
+	if (clocks != NULL)
+		g_string_append_printf (sql, "), %s", clocks);
 	g_string_append_printf (sql, ") FROM %s", table);
 	return g_string_free (g_steal_pointer (&sql), FALSE);
 }
@@ -438,6 +442,9 @@ hy_apply_row_resolve (HyApplyTable *info,
 		if (row->wide == NULL)
 			row->mask |= G_GUINT64_CONSTANT (1) << i;
 	}
+	/* the column clocks of a shared row travel with it (hy_outbox_clocks_sql) */
+	if (json_object_has_member (change->payload, "_clocks"))
+		found++;
 	if (found < json_object_get_size (change->payload) && !(flags & HY_APPLY_LENIENT)) {
 		g_autoptr (GList) members = json_object_get_members (change->payload);
 		for (GList *l = members; l != NULL; l = l->next) {
@@ -922,6 +929,258 @@ hy_apply_check_operator (HyDb *db,
 	return FALSE;
 }
 
+/* ---- column clocks of shared rows ------------------------------------------------------ */
+
+typedef struct {
+	gint64 hlc;
+	gchar *origin;
+} HyApplyClock;
+
+static void
+hy_apply_clock_free (HyApplyClock *clock)
+{
+	g_free (clock->origin);
+	g_free (clock);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyApplyClock, hy_apply_clock_free)
+
+static HyApplyClock *
+hy_apply_clock_new (gint64 hlc, const gchar *origin)
+{
+	HyApplyClock *clock = g_new0 (HyApplyClock, 1);
+	clock->hlc = hlc;
+	clock->origin = g_strdup (origin != NULL ? origin : "");
+	return clock;
+}
+
+static gint
+hy_apply_clock_compare (const HyApplyClock *a, const HyApplyClock *b)
+{
+	return hy_apply_compare (0, a->hlc, a->origin, 0, b->hlc, b->origin);
+}
+
+static GHashTable *
+hy_apply_clocks_new (void)
+{
+	return g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+				      (GDestroyNotify) hy_apply_clock_free);
+}
+
+/* The payload's "_clocks" ({column: "hlc:origin"}): the columns an older write left
+ * as they are; refuses one that is malformed. */
+static GHashTable *
+hy_apply_payload_clocks (const HyChange *change, GError **error)
+{
+	g_autoptr (GHashTable) clocks = hy_apply_clocks_new ();
+	JsonNode *node = json_object_get_member (change->payload, "_clocks");
+	JsonObjectIter iter;
+	const gchar *column;
+	JsonNode *value;
+
+	if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+		return g_steal_pointer (&clocks);
+	if (!JSON_NODE_HOLDS_OBJECT (node)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("row %s of %s: “_clocks” must be an object"), change->id,
+			     change->table);
+		return NULL;
+	}
+	json_object_iter_init (&iter, json_node_get_object (node));
+	while (json_object_iter_next (&iter, &column, &value)) {
+		const gchar *text = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (
+									     value) == G_TYPE_STRING
+					    ? json_node_get_string (value)
+					    : NULL;
+		const gchar *colon = text != NULL ? strchr (text, ':') : NULL;
+		g_autofree gchar *digits = colon != NULL ? g_strndup (text, colon - text) : NULL;
+		guint64 hlc = 0;
+		if (colon == NULL ||
+		    !g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &hlc, NULL) ||
+		    colon[1] == '\0') {
+			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				     _ ("row %s of %s: the clock of column “%s” must be "
+					"“hlc:origin”"),
+				     change->id, change->table, column);
+			return NULL;
+		}
+		g_hash_table_insert (clocks, g_strdup (column),
+				     hy_apply_clock_new ((gint64) hlc, colon + 1));
+	}
+	return g_steal_pointer (&clocks);
+}
+
+static GHashTable *
+hy_apply_held_clocks (HyDb *db, const gchar *table, const gchar *id, GError **error)
+{
+	g_autoptr (GHashTable) clocks = hy_apply_clocks_new ();
+	g_autoptr (HyStmt) stmt = hy_db_prepare (
+		db, "SELECT col, hlc, origin FROM column_clocks WHERE tbl = ? AND row_id = ?",
+		error);
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+	for (;;) {
+		gboolean has_row = FALSE;
+		if (!hy_db_step_row (db, stmt, &has_row, error))
+			return NULL;
+		if (!has_row)
+			break;
+		g_hash_table_insert (clocks, hy_stmt_dup_text (stmt, 0),
+				     hy_apply_clock_new (sqlite3_column_int64 (stmt, 1),
+							 hy_stmt_text (stmt, 2)));
+	}
+	return g_steal_pointer (&clocks);
+}
+
+/* The row's clock columns and id are not merged: the row's clock is the newest
+ * column's. */
+static gboolean
+hy_apply_is_clock_column (const gchar *name)
+{
+	return strcmp (name, "id") == 0 || strcmp (name, "hlc") == 0 ||
+	       strcmp (name, "origin_store") == 0;
+}
+
+/* Keeps a clock for each column whose last change is older than the row's. */
+static gboolean
+hy_apply_write_clocks (HyDb *db,
+		       HyApplyTable *info,
+		       const gchar *table,
+		       const gchar *id,
+		       GHashTable *final,
+		       const HyApplyClock *row_clock,
+		       GError **error)
+{
+	g_autoptr (HyStmt) clear =
+		hy_db_prepare (db, "DELETE FROM column_clocks WHERE tbl = ? AND row_id = ?", error);
+	if (clear == NULL)
+		return FALSE;
+	sqlite3_bind_text (clear, 1, table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (clear, 2, id, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_done (db, clear, error))
+		return FALSE;
+	for (guint i = 0; i < info->columns->len; i++) {
+		const gchar *name = info->columns->pdata[i];
+		const HyApplyClock *clock = g_hash_table_lookup (final, name);
+		g_autoptr (HyStmt) add = NULL;
+		if (clock == NULL || hy_apply_is_clock_column (name) ||
+		    hy_apply_clock_compare (clock, row_clock) == 0)
+			continue;
+		add = hy_db_prepare (db,
+				     "INSERT INTO column_clocks (tbl, row_id, col, hlc, origin) "
+				     "VALUES (?, ?, ?, ?, ?)",
+				     error);
+		if (add == NULL)
+			return FALSE;
+		sqlite3_bind_text (add, 1, table, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text (add, 2, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text (add, 3, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64 (add, 4, clock->hlc);
+		sqlite3_bind_text (add, 5, clock->origin, -1, SQLITE_TRANSIENT);
+		if (!hy_db_step_done (db, add, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* A shared row held here and written elsewhere: each column takes the value of the
+ * later of its two writes (DESIGN.md: per-column last writer wins), so two stores
+ * changing different fields of one member offline both keep their change. `merged`
+ * gets TRUE when any column changed. */
+static gboolean
+hy_apply_merge_columns (HyDb *db,
+			HyApplyTable *info,
+			const HyChange *change,
+			const HyApplyRow *row,
+			const HyApplyHeld *held,
+			gint64 hlc,
+			const gchar *origin,
+			gboolean *merged,
+			gboolean *name_won,
+			GError **error)
+{
+	g_autoptr (GHashTable) incoming = hy_apply_payload_clocks (change, error);
+	g_autoptr (GHashTable) local = NULL;
+	g_autoptr (GHashTable) final = hy_apply_clocks_new ();
+	g_autoptr (GPtrArray) owned_nodes =
+		g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+	g_autoptr (HyApplySql) owned = NULL;
+	g_auto (HyApplyRow) update = {0};
+	g_autoptr (HyApplyClock) in_row = hy_apply_clock_new (hlc, origin);
+	g_autoptr (HyApplyClock) held_row = hy_apply_clock_new (held->hlc, held->origin);
+	HyApplyClock newest = {held->hlc, held->origin};
+	const HyApplySql *sql;
+	JsonNode *node;
+	guint winners = 0;
+
+	*merged = FALSE;
+	*name_won = FALSE;
+	if (incoming == NULL)
+		return FALSE;
+	local = hy_apply_held_clocks (db, change->table, change->id, error);
+	if (local == NULL)
+		return FALSE;
+	if (info->columns->len >= HY_APPLY_MAX_COLUMNS) {
+		update.wide = g_ptr_array_new ();
+		update.wide_nodes = g_ptr_array_new ();
+	}
+	hy_apply_row_add (&update, "id", hy_apply_row_node (row, 0));
+	for (guint i = 0; i < info->columns->len; i++) {
+		const gchar *name = info->columns->pdata[i];
+		const HyApplyClock *loc = g_hash_table_lookup (local, name);
+		const HyApplyClock *in = g_hash_table_lookup (incoming, name);
+		JsonNode *value = json_object_get_member (change->payload, name);
+		if (hy_apply_is_clock_column (name))
+			continue;
+		if (loc == NULL)
+			loc = held_row;
+		if (in == NULL)
+			in = in_row;
+		if (value == NULL || hy_apply_clock_compare (in, loc) <= 0) {
+			g_hash_table_insert (final, g_strdup (name),
+					     hy_apply_clock_new (loc->hlc, loc->origin));
+			continue;
+		}
+		g_hash_table_insert (final, g_strdup (name),
+				     hy_apply_clock_new (in->hlc, in->origin));
+		hy_apply_row_add (&update, name, value);
+		if (update.wide == NULL)
+			update.mask |= G_GUINT64_CONSTANT (1) << i;
+		if (hy_apply_clock_compare (in, &newest) > 0)
+			newest = *in;
+		if (strcmp (name, "name") == 0)
+			*name_won = TRUE;
+		winners++;
+	}
+	if (winners == 0)
+		return TRUE;
+	/* the row's clock becomes the newest of its columns' */
+	for (guint i = 0; i < info->columns->len; i++) {
+		const gchar *name = info->columns->pdata[i];
+		if (strcmp (name, "hlc") == 0)
+			node = json_node_init_int (json_node_alloc (), newest.hlc);
+		else if (strcmp (name, "origin_store") == 0)
+			node = json_node_init_string (json_node_alloc (), newest.origin);
+		else
+			continue;
+		g_ptr_array_add (owned_nodes, node);
+		hy_apply_row_add (&update, name, node);
+		if (update.wide == NULL)
+			update.mask |= G_GUINT64_CONSTANT (1) << i;
+	}
+	sql = hy_apply_sql (info, change->table, &update, &owned);
+	if (!hy_apply_run (db, sql->update, change, &update, error))
+		return FALSE;
+	*merged = TRUE;
+	{
+		g_autoptr (HyApplyClock) row_clock = hy_apply_clock_new (newest.hlc, newest.origin);
+		return hy_apply_write_clocks (db, info, change->table, change->id, final, row_clock,
+					      error);
+	}
+}
+
 /* HQ-owned and shared rows: the later write wins, deletes leave tombstones. */
 static gboolean
 hy_apply_mutable (HyDb *db,
@@ -941,10 +1200,34 @@ hy_apply_mutable (HyDb *db,
 	g_auto (HyApplyHeld) tomb = {0};
 	g_autofree gchar *old_name = NULL;
 	gboolean is_member = g_strcmp0 (change->table, "members") == 0;
+	/* operators stay whole rows: a store may not change another store's at all */
+	gboolean by_column = hy_table_kind (change->table) == HY_TABLE_KIND_SHARED &&
+			     g_strcmp0 (change->table, "operators") != 0;
 
 	*result = HY_APPLY_UNCHANGED;
 	if (!hy_apply_read_held (db, info, change->id, &held, error))
 		return FALSE;
+	if (held.exists && by_column && change->op != HY_CHANGE_DELETE) {
+		gboolean merged = FALSE, name_won = FALSE;
+		if (is_member && !hy_apply_member_name (db, change->id, &old_name, error))
+			return FALSE;
+		if (!hy_apply_merge_columns (db, info, change, row, &held, hlc, origin, &merged,
+					     &name_won, error))
+			return FALSE;
+		if (!merged)
+			return TRUE;
+		if (is_member && name_won) {
+			g_autofree gchar *new_name = NULL;
+			if (!hy_apply_member_name (db, change->id, &new_name, error))
+				return FALSE;
+			if (g_strcmp0 (old_name, new_name) != 0 &&
+			    !hy_member_write_grams (db, change->id, old_name,
+						    new_name != NULL ? new_name : "", error))
+				return FALSE;
+		}
+		*result = HY_APPLY_CHANGED;
+		return TRUE;
+	}
 	if (held.exists) {
 		/* a delete has no version of its own: it wins by clock */
 		gint64 v = change->op == HY_CHANGE_DELETE ? held.version : version;
@@ -972,6 +1255,15 @@ hy_apply_mutable (HyDb *db,
 	} else {
 		if (!hy_apply_run (db, sql->insert, change, row, error))
 			return FALSE;
+		/* a new row keeps the clocks of the columns an older write left */
+		if (by_column) {
+			g_autoptr (GHashTable) clocks = hy_apply_payload_clocks (change, error);
+			g_autoptr (HyApplyClock) row_clock = hy_apply_clock_new (hlc, origin);
+			if (clocks == NULL ||
+			    !hy_apply_write_clocks (db, info, change->table, change->id, clocks,
+						    row_clock, error))
+				return FALSE;
+		}
 		if (tomb.exists) {
 			g_autoptr (HyStmt) stmt = hy_db_prepare (
 				db, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", error);

@@ -97,12 +97,28 @@ hy_change_op_to_string (HyChangeOp op)
 	}
 }
 
+gchar *
+hy_outbox_clocks_sql (const gchar *table)
+{
+	/* only when a column has a clock of its own, so most payloads stay plain */
+	g_autofree gchar *rows = g_strdup_printf (
+		"FROM column_clocks c WHERE c.tbl = '%s' AND c.row_id = %s.id", table, table);
+	if (hy_table_kind (table) != HY_TABLE_KIND_SHARED)
+		return NULL;
+	return g_strdup_printf ("CASE WHEN EXISTS (SELECT 1 %s) THEN json_object ('_clocks', "
+				"json ((SELECT json_group_object (c.col, c.hlc || ':' || c.origin) "
+				"%s))) ELSE '{}' END",
+				rows, rows);
+}
+
 /* "SELECT json_object('id', id, …) FROM <table> WHERE id = ?", with the table's
- * columns read from the schema itself. */
+ * columns read from the schema itself; patched with the column clocks of shared rows. */
 static gchar *
 hy_outbox_build_payload_sql (HyDb *db, const gchar *table, GError **error)
 {
-	g_autoptr (GString) sql = g_string_new ("SELECT json_object(");
+	g_autofree gchar *clocks = hy_outbox_clocks_sql (table);
+	g_autoptr (GString) sql = g_string_new (clocks != NULL ? "SELECT json_patch (json_object("
+							       : "SELECT json_object(");
 	g_autofree gchar *pragma = g_strdup_printf ("PRAGMA table_info(%s)", table);
 	sqlite3_stmt *stmt = NULL;
 	guint n = 0;
@@ -118,6 +134,8 @@ hy_outbox_build_payload_sql (HyDb *db, const gchar *table, GError **error)
 		g_set_error (error, HY_ERROR, HY_ERROR_FAILED, "no such table %s", table);
 		return NULL;
 	}
+	if (clocks != NULL)
+		g_string_append_printf (sql, "), %s", clocks);
 	g_string_append_printf (sql, ") FROM %s WHERE id = ?", table);
 	return g_string_free (g_steal_pointer (&sql), FALSE);
 }

@@ -42,6 +42,12 @@ hy_outbox_capture (
 	HyDb *db, const gchar *table, const gchar *id, HyChangeOp op, gint64 hlc, GError **error);
 gint64
 hy_outbox_length (HyDb *db);
+/* For a shared table, an SQL expression (over a row of `table`) that is the JSON
+ * object {"_clocks": {column: "hlc:origin"}} of the columns whose last change is older
+ * than the row's clock, or '{}' when there are none; NULL for other tables. Patched
+ * into payloads so other replicas merge the row column by column. */
+gchar *
+hy_outbox_clocks_sql (const gchar *table);
 /* The row as JSON, every column, for shipping; a row that is gone ships as its id. */
 gchar *
 hy_outbox_payload (HyDb *db, const gchar *table, const gchar *id, GError **error);

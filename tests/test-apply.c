@@ -414,6 +414,156 @@ test_apply_last_writer (void)
 	g_assert_cmpint (hy_test_store_count (store, "SELECT count(*) FROM tombstones"), ==, 0);
 }
 
+/* The row `id` of `table` as `from` ships it (hy_outbox_payload), as a change. */
+static HyChange *
+shipped (HyTestStore *from, const gchar *table, const gchar *id, const gchar *op)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree gchar *payload = hy_outbox_payload (from->db, table, id, &error);
+	g_autofree gchar *text = NULL;
+	g_autoptr (JsonNode) node = NULL;
+	HyChange *change;
+
+	g_assert_no_error (error);
+	text = g_strdup_printf ("{\"seq\": \"1\", \"id\": \"%s\", \"table\": \"%s\", "
+				"\"op\": \"%s\", \"hlc\": \"1\", \"payload\": %s}",
+				id, table, op, payload);
+	node = json_from_string (text, &error);
+	g_assert_no_error (error);
+	change = hy_change_from_json (node, &error);
+	g_assert_no_error (error);
+	return change;
+}
+
+static void
+apply_from (HyTestStore *to, const HyChange *change, HyTestStore *from, HyApplyResult expected)
+{
+	g_autoptr (GError) error = NULL;
+	HyApplyResult result = HY_APPLY_SKIPPED;
+	g_assert_true (apply (to->db, change, hy_actor_get_store_id (from->admin),
+			      HY_APPLY_FROM_STORE, &result, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (result, ==, expected);
+}
+
+static gchar *
+member_field (HyTestStore *store, const gchar *id, const gchar *column)
+{
+	g_autofree gchar *sql = g_strdup_printf ("SELECT %s FROM members WHERE id = ?", column);
+	sqlite3_stmt *stmt = NULL;
+	gchar *value = NULL;
+	g_assert_cmpint (sqlite3_prepare_v2 (hy_db_get_handle (store->db), sql, -1, &stmt, NULL),
+			 ==, SQLITE_OK);
+	sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step (stmt) == SQLITE_ROW)
+		value = g_strdup ((const gchar *) sqlite3_column_text (stmt, 0));
+	sqlite3_finalize (stmt);
+	return value;
+}
+
+/* Two stores change different fields of one member while apart: each keeps the
+ * other's change (per-column last writer wins), in either order of arrival, and a
+ * field both changed takes the later write. */
+static void
+test_apply_columns (void)
+{
+	g_autoptr (HyTestStore) a = hy_test_store_new ("A1");
+	g_autoptr (HyTestStore) b = hy_test_store_new ("B1");
+	g_autoptr (HyMember) member = hy_member_new ();
+	g_autoptr (GError) error = NULL;
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *card = NULL;
+
+	member->name = g_strdup ("王五");
+	member->phone = g_strdup ("13800000001");
+	g_assert_true (
+		hy_member_register (a->db, a->admin, member, NULL, NULL, NULL, &id, &card, &error));
+	g_assert_no_error (error);
+	{
+		g_autoptr (HyChange) insert = shipped (a, "members", id, "insert");
+		apply_from (b, insert, a, HY_APPLY_CHANGED);
+	}
+	/* apart: A changes the phone, then B the name and the email */
+	{
+		g_autoptr (HyMember) edit = hy_member_get (a->db, id, &error);
+		g_free (edit->phone);
+		edit->phone = g_strdup ("13900000002");
+		g_assert_true (hy_member_update (a->db, a->admin, edit, NULL, &error));
+		g_assert_no_error (error);
+	}
+	g_usleep (2000);
+	{
+		g_autoptr (HyMember) edit = hy_member_get (b->db, id, &error);
+		g_free (edit->name);
+		edit->name = g_strdup ("赵六");
+		g_free (edit->email);
+		edit->email = g_strdup ("b@example.cn");
+		g_assert_true (hy_member_update (b->db, b->admin, edit, NULL, &error));
+		g_assert_no_error (error);
+	}
+	{
+		g_autoptr (HyChange) from_a = shipped (a, "members", id, "update");
+		g_autoptr (HyChange) from_b = shipped (b, "members", id, "update");
+		/* each side still holds its own newer columns */
+		g_assert_nonnull (json_object_get_member (from_b->payload, "_clocks"));
+		apply_from (b, from_a, a, HY_APPLY_CHANGED);
+		apply_from (a, from_b, b, HY_APPLY_CHANGED);
+		/* delivered again: nothing changes */
+		apply_from (b, from_a, a, HY_APPLY_UNCHANGED);
+		apply_from (a, from_b, b, HY_APPLY_UNCHANGED);
+	}
+	for (HyTestStore **s = (HyTestStore *[]){a, b, NULL}; *s != NULL; s++) {
+		g_autofree gchar *phone = member_field (*s, id, "phone");
+		g_autofree gchar *name = member_field (*s, id, "name");
+		g_autofree gchar *email = member_field (*s, id, "email");
+		g_autofree gchar *initials = member_field (*s, id, "name_initials");
+		g_assert_cmpstr (phone, ==, "13900000002");
+		g_assert_cmpstr (name, ==, "赵六");
+		g_assert_cmpstr (email, ==, "b@example.cn");
+		g_assert_cmpstr (initials, ==, "zl");
+		/* the name search follows the merged name */
+		g_assert_cmpint (hy_test_store_count (*s, "SELECT count(*) FROM member_name_grams "
+							  "WHERE gram = '赵六'"),
+				 ==, 1);
+	}
+	/* both replicas agree on the clocks too, so a third sees the same */
+	{
+		g_autoptr (HyChange) again_a = shipped (a, "members", id, "update");
+		g_autoptr (HyChange) again_b = shipped (b, "members", id, "update");
+		g_autoptr (JsonNode) na =
+			json_node_init_object (json_node_alloc (), again_a->payload);
+		g_autoptr (JsonNode) nb =
+			json_node_init_object (json_node_alloc (), again_b->payload);
+		g_autofree gchar *ta = json_to_string (na, FALSE);
+		g_autofree gchar *tb = json_to_string (nb, FALSE);
+		g_assert_cmpstr (ta, ==, tb);
+	}
+	/* the same field on both sides: the later write wins everywhere */
+	{
+		g_autoptr (HyMember) edit_a = hy_member_get (a->db, id, &error);
+		g_autoptr (HyMember) edit_b = NULL;
+		g_free (edit_a->phone);
+		edit_a->phone = g_strdup ("13700000003");
+		g_assert_true (hy_member_update (a->db, a->admin, edit_a, NULL, &error));
+		g_usleep (2000);
+		edit_b = hy_member_get (b->db, id, &error);
+		g_free (edit_b->phone);
+		edit_b->phone = g_strdup ("13600000004");
+		g_assert_true (hy_member_update (b->db, b->admin, edit_b, NULL, &error));
+		g_assert_no_error (error);
+	}
+	{
+		g_autoptr (HyChange) from_a = shipped (a, "members", id, "update");
+		g_autoptr (HyChange) from_b = shipped (b, "members", id, "update");
+		apply_from (b, from_a, a, HY_APPLY_UNCHANGED);
+		apply_from (a, from_b, b, HY_APPLY_CHANGED);
+	}
+	for (HyTestStore **s = (HyTestStore *[]){a, b, NULL}; *s != NULL; s++) {
+		g_autofree gchar *phone = member_field (*s, id, "phone");
+		g_assert_cmpstr (phone, ==, "13600000004");
+	}
+}
+
 /* A store changes its own operators only: a pushed write that would change another
  * store's operator is refused (after last-writer-wins picked it), a stale or identical
  * copy re-pushed by a third store passes, and the store's own operators are its own. */
@@ -546,6 +696,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/apply/chain", test_apply_chain);
 	g_test_add_func ("/apply/versions", test_apply_versions);
 	g_test_add_func ("/apply/last-writer", test_apply_last_writer);
+	g_test_add_func ("/apply/columns", test_apply_columns);
 	g_test_add_func ("/apply/operators", test_apply_operators);
 	g_test_add_func ("/apply/relay-log", test_apply_relay_log);
 	return g_test_run ();
