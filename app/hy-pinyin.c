@@ -183,8 +183,9 @@ hy_pinyin_add_run (GPtrArray *words, GString *run, gboolean ascii)
 	g_string_truncate (run, 0);
 }
 
+/* `as_name`: the first Han characters are read as a surname. */
 static GPtrArray *
-hy_pinyin_words (const gchar *name)
+hy_pinyin_words (const gchar *name, gboolean as_name)
 {
 	GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GString) run = g_string_new (NULL);
@@ -198,7 +199,7 @@ hy_pinyin_words (const gchar *name)
 			g_autofree gchar *one = NULL;
 			g_autofree gchar *read = NULL;
 			hy_pinyin_add_run (words, run, run_ascii);
-			if (words->len == 0) {
+			if (as_name && words->len == 0) {
 				p = hy_pinyin_add_surname (words, p);
 				continue;
 			}
@@ -220,11 +221,9 @@ hy_pinyin_words (const gchar *name)
 	return words;
 }
 
-void
-hy_pinyin_compute (const gchar *name, gchar **full_out, gchar **initials_out)
+static void
+hy_pinyin_compute_words (GPtrArray *words, gchar **full_out, gchar **initials_out)
 {
-	g_autoptr (GPtrArray) words = hy_pinyin_words (name);
-
 	if (full_out != NULL) {
 		g_ptr_array_add (words, NULL);
 		*full_out = g_strjoinv (" ", (gchar **) words->pdata);
@@ -237,6 +236,20 @@ hy_pinyin_compute (const gchar *name, gchar **full_out, gchar **initials_out)
 					   ((const gchar *) g_ptr_array_index (words, i))[0]);
 		*initials_out = g_string_free (initials, FALSE);
 	}
+}
+
+void
+hy_pinyin_compute (const gchar *name, gchar **full_out, gchar **initials_out)
+{
+	g_autoptr (GPtrArray) words = hy_pinyin_words (name, TRUE);
+	hy_pinyin_compute_words (words, full_out, initials_out);
+}
+
+void
+hy_pinyin_compute_text (const gchar *text, gchar **full_out, gchar **initials_out)
+{
+	g_autoptr (GPtrArray) words = hy_pinyin_words (text, FALSE);
+	hy_pinyin_compute_words (words, full_out, initials_out);
 }
 
 gchar *

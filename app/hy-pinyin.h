@@ -1,4 +1,5 @@
-/* Huiyuan: pinyin of member names, for search by pinyin and by initials. */
+/* Huiyuan: pinyin of member names and item names, for search by pinyin and by
+ * initials. */
 #pragma once
 
 #include <glib.h>
@@ -16,5 +17,9 @@ hy_pinyin_initials (const gchar *name);
 /* Both at once (one pass); either out pointer may be NULL. */
 void
 hy_pinyin_compute (const gchar *name, gchar **full_out, gchar **initials_out);
+/* As hy_pinyin_compute for text that is not a person's name (an item's name): every Han
+ * character by its common reading ("单车" → "dan che", "冰红茶" → "bhc"). */
+void
+hy_pinyin_compute_text (const gchar *text, gchar **full_out, gchar **initials_out);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -111,13 +112,93 @@ hy_recharge_best_rule (const HyLevelRule *level, gint64 amount)
 	return best;
 }
 
+static void
+hy_recharge_plan_level (const HyRules *rules,
+			const HyLevelRule *level,
+			gboolean first,
+			gint64 amount,
+			HyRechargePlan *out)
+{
+	const HyRechargeRule *rule = hy_recharge_best_rule (level, amount);
+	memset (out, 0, sizeof *out);
+	out->first = first;
+	out->rule_min = -1;
+	if (rule != NULL) {
+		out->rule_min = rule->min;
+		out->bonus_first_only = rule->first_only;
+		if (!rule->first_only || first) {
+			out->bonus_money = rule->bonus_money;
+			out->bonus_points = rule->bonus_points;
+		}
+		if (rule->times > 0) {
+			out->every_days = rule->every_days;
+			out->times = rule->times;
+			out->instalment_money = rule->instalment_money;
+			out->instalment_points = rule->instalment_points;
+		}
+	}
+	if (rules->points.recharge_earns) {
+		gint points_bp = level != NULL ? level->factor.points_bp : HY_BP_ONE;
+		out->earned_points = hy_round_half_up (amount * points_bp, HY_BP_ONE);
+	}
+}
+
+void
+hy_recharge_plan (const HyRules *rules,
+		  const gchar *level,
+		  gboolean first,
+		  gint64 amount,
+		  HyRechargePlan *out)
+{
+	/* a level outside the rules has no recharge rules */
+	hy_recharge_plan_level (rules,
+				level != NULL ? g_hash_table_lookup (rules->levels, level) : NULL,
+				first, amount, out);
+}
+
+static gboolean
+hy_recharge_check_amount (gint64 amount, GError **error)
+{
+	if (amount <= 0 || amount > HY_RECHARGE_MAX) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("recharge: amount %" PRId64 " fen is out of range (1 to %" PRId64
+				" fen)"),
+			     amount, HY_RECHARGE_MAX);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+hy_recharge_preview (
+	HyDb *db, const gchar *card_number, gint64 amount, HyRechargePlan *out, GError **error)
+{
+	g_autoptr (HyCard) card = NULL;
+	g_autoptr (HyRules) rules = NULL;
+	g_autofree gchar *level = NULL;
+	gboolean first = FALSE;
+
+	if (!hy_recharge_check_amount (amount, error))
+		return FALSE;
+	card = hy_card_lookup (db, card_number, error);
+	if (card == NULL || !hy_card_check_usable (card, _ ("a recharge"), TRUE, error) ||
+	    !hy_points_check_stored_value (db, card->kind_id, error) ||
+	    !hy_recharge_is_first (db, card->id, &first, error))
+		return FALSE;
+	rules = hy_rules_load (db, error);
+	if (rules == NULL || !hy_upgrade_level_name (db, card->member_id, &level, error))
+		return FALSE;
+	hy_recharge_plan (rules, level, first, amount, out);
+	return TRUE;
+}
+
 static gboolean
 hy_recharge_insert_schedule (HyDb *db,
 			     const HyActor *actor,
 			     const HyCard *card,
 			     const gchar *op_id,
 			     const gchar *day,
-			     const HyRechargeRule *rule,
+			     const HyRechargePlan *rule,
 			     gchar **id_out,
 			     GError **error)
 {
@@ -174,17 +255,12 @@ hy_recharge (HyDb *db,
 	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 	g_autofree gchar *day = NULL;
 	const HyLevelRule *level;
-	const HyRechargeRule *rule;
+	HyRechargePlan plan;
 
 	if (!hy_actor_require (actor, HY_PERMISSION_MONEY_RECHARGE, error))
 		return FALSE;
-	if (amount <= 0 || amount > HY_RECHARGE_MAX) {
-		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
-			     _ ("recharge: amount %" PRId64 " fen is out of range (1 to %" PRId64
-				" fen)"),
-			     amount, HY_RECHARGE_MAX);
+	if (!hy_recharge_check_amount (amount, error))
 		return FALSE;
-	}
 	day = g_date_time_format (at != NULL ? at : now, "%Y-%m-%d");
 	txn = hy_db_begin (db, error);
 	if (txn == NULL)
@@ -207,22 +283,18 @@ hy_recharge (HyDb *db,
 		return FALSE;
 	if (!hy_recharge_level (db, rules, card->member_id, &level, error))
 		return FALSE;
-	rule = hy_recharge_best_rule (level, amount);
-	if (rule != NULL) {
-		r->rule_min = rule->min;
-		if (!rule->first_only || r->first) {
-			r->bonus_money = rule->bonus_money;
-			r->bonus_points = rule->bonus_points;
-		}
-		if (rule->times > 0) {
-			if (!hy_recharge_insert_schedule (db, actor, card, r->op_id, day, rule,
-							  &r->schedule_id, error))
-				return FALSE;
-			r->every_days = rule->every_days;
-			r->times = rule->times;
-			r->instalment_money = rule->instalment_money;
-			r->instalment_points = rule->instalment_points;
-		}
+	hy_recharge_plan_level (rules, level, r->first, amount, &plan);
+	r->rule_min = plan.rule_min;
+	r->bonus_money = plan.bonus_money;
+	r->bonus_points = plan.bonus_points;
+	if (plan.times > 0) {
+		if (!hy_recharge_insert_schedule (db, actor, card, r->op_id, day, &plan,
+						  &r->schedule_id, error))
+			return FALSE;
+		r->every_days = plan.every_days;
+		r->times = plan.times;
+		r->instalment_money = plan.instalment_money;
+		r->instalment_points = plan.instalment_points;
 	}
 	if (r->bonus_money > 0 &&
 	    !hy_ledger_post (db, actor, card->id, HY_ACCOUNT_MONEY, "", r->bonus_money,
@@ -233,8 +305,7 @@ hy_recharge (HyDb *db,
 				    "bonus", day, NULL, error))
 		return FALSE;
 	if (rules->points.recharge_earns) {
-		gint points_bp = level != NULL ? level->factor.points_bp : HY_BP_ONE;
-		r->earned_points = hy_round_half_up (amount * points_bp, HY_BP_ONE);
+		r->earned_points = plan.earned_points;
 		if (r->earned_points > 0 &&
 		    !hy_ledger_post_points (db, actor, card->id, r->earned_points, "recharge",
 					    r->op_id, NULL, day, NULL, error))

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -449,4 +450,134 @@ hy_refund_sale (HyDb *db,
 	if (refund_id_out != NULL)
 		*refund_id_out = g_steal_pointer (&refund_id);
 	return TRUE;
+}
+
+/* ---- what is left to refund, for the till ---- */
+
+static void
+hy_refundable_line_free (HyRefundableLine *line)
+{
+	g_free (line->item);
+	g_free (line);
+}
+
+void
+hy_refundable_free (HyRefundable *sale)
+{
+	if (sale == NULL)
+		return;
+	g_free (sale->sale_id);
+	g_free (sale->card_number);
+	g_free (sale->member_name);
+	g_clear_pointer (&sale->lines, g_ptr_array_unref);
+	g_free (sale);
+}
+
+/* Ids are lower-case hex in groups joined by '-'; anything else was mistyped. */
+static gchar *
+hy_refund_sale_prefix (const gchar *typed, GError **error)
+{
+	g_autofree gchar *prefix = g_ascii_strdown (typed, -1);
+	g_strstrip (prefix);
+	for (const gchar *p = prefix; *p != '\0'; p++) {
+		if (!g_ascii_isxdigit (*p) && *p != '-') {
+			g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+				     _ ("“%s” is not a sale number"), typed);
+			return NULL;
+		}
+	}
+	if (strlen (prefix) < HY_REFUND_MIN_PREFIX) {
+		g_set_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT,
+			     _ ("type at least %d characters of the sale number"),
+			     HY_REFUND_MIN_PREFIX);
+		return NULL;
+	}
+	return g_steal_pointer (&prefix);
+}
+
+static gboolean
+hy_refund_find_header (HyDb *db, const gchar *prefix, HyRefundable *sale, GError **error)
+{
+	/* the primary key's range: every id beginning with the prefix sorts before
+	 * prefix || '~' ('~' is above every character of an id) */
+	g_autoptr (HyStmt) stmt = hy_db_prepare (
+		db,
+		"SELECT s.id, s.at, s.total, c.number, m.name FROM sales s "
+		"LEFT JOIN cards c ON c.id = s.card_id LEFT JOIN members m ON m.id = s.member_id "
+		"WHERE s.id >= ?1 AND s.id < ?1 || '~' ORDER BY s.id LIMIT 2",
+		error);
+	gboolean has_row = FALSE;
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return FALSE;
+	if (!has_row) {
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND, _ ("no sale %s"), prefix);
+		return FALSE;
+	}
+	sale->sale_id = hy_stmt_dup_text (stmt, 0);
+	sale->at = sqlite3_column_int64 (stmt, 1);
+	sale->total = sqlite3_column_int64 (stmt, 2);
+	sale->card_number = hy_stmt_dup_text (stmt, 3);
+	sale->member_name = hy_stmt_dup_text (stmt, 4);
+	if (!hy_db_step_row (db, stmt, &has_row, error))
+		return FALSE;
+	if (has_row && !g_str_equal (sale->sale_id, prefix)) {
+		g_set_error (error, HY_ERROR, HY_ERROR_CONFLICT,
+			     _ ("several sales begin with %s: type more of the sale number"),
+			     prefix);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+hy_refund_find_lines (HyDb *db, HyRefundable *sale, GError **error)
+{
+	g_autoptr (HyStmt) stmt = hy_db_prepare (
+		db,
+		"SELECT l.line_no, l.item, l.qty, l.amount, coalesce (sum (r.qty), 0) "
+		"FROM sale_lines l LEFT JOIN refund_lines r ON r.sale_line_id = l.id "
+		"WHERE l.sale_id = ? GROUP BY l.id ORDER BY l.line_no",
+		error);
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_text (stmt, 1, sale->sale_id, -1, SQLITE_TRANSIENT);
+	sale->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_refundable_line_free);
+	for (;;) {
+		HyRefundableLine *line;
+		gboolean has_row = FALSE;
+		if (!hy_db_step_row (db, stmt, &has_row, error))
+			return FALSE;
+		if (!has_row)
+			return TRUE;
+		line = g_new0 (HyRefundableLine, 1);
+		line->line = (guint) sqlite3_column_int (stmt, 0);
+		line->item = hy_stmt_dup_text (stmt, 1);
+		line->qty = sqlite3_column_int64 (stmt, 2);
+		line->amount = sqlite3_column_int64 (stmt, 3);
+		line->left = line->qty - sqlite3_column_int64 (stmt, 4);
+		g_ptr_array_add (sale->lines, line);
+	}
+}
+
+HyRefundable *
+hy_refund_find_sale (HyDb *db, const gchar *sale, GError **error)
+{
+	g_autoptr (HyRefundable) found = g_new0 (HyRefundable, 1);
+	g_autofree gchar *prefix = hy_refund_sale_prefix (sale, error);
+	g_autoptr (HyTxn) txn = NULL;
+
+	if (prefix == NULL)
+		return NULL;
+	txn = hy_db_begin_read (db, error);
+	if (txn == NULL || !hy_refund_find_header (db, prefix, found, error) ||
+	    !hy_refund_find_lines (db, found, error) ||
+	    !hy_refund_query_int (
+		    db, "SELECT coalesce (sum (amount), 0) FROM refunds WHERE sale_id = ?",
+		    found->sale_id, &found->refunded, error) ||
+	    !hy_txn_commit (txn, error))
+		return NULL;
+	return g_steal_pointer (&found);
 }

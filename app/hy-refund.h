@@ -34,4 +34,38 @@ hy_refund_sale (HyDb *db,
 		JsonNode **result_out,
 		GError **error);
 
+/* What is left to refund of a sale, for a refund by line at the till. */
+typedef struct {
+	guint line;    /* 1-based line number of the sale */
+	gchar *item;   /* item code, or NULL for a sale by amount */
+	gint64 qty;    /* sold */
+	gint64 left;   /* not returned yet */
+	gint64 amount; /* fen, the line's amount */
+} HyRefundableLine;
+
+typedef struct {
+	gchar *sale_id;
+	gint64 at;	    /* ms since the epoch */
+	gchar *card_number; /* NULL: not a member's sale */
+	gchar *member_name; /* NULL: not a member's sale */
+	gint64 total;	    /* fen paid */
+	gint64 refunded;    /* fen returned by earlier refunds */
+	GPtrArray *lines;   /* HyRefundableLine, by line number */
+} HyRefundable;
+
+void
+hy_refundable_free (HyRefundable *sale);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyRefundable, hy_refundable_free)
+
+/* The minimum of a sale number typed at the till: the first 8 characters of an id
+ * name the minute it was made. */
+#define HY_REFUND_MIN_PREFIX 8
+
+/* The sale named by its id or the first characters of it (at least
+ * HY_REFUND_MIN_PREFIX, as the receipt prints them), with what is left to return of
+ * each line. Read-only. HY_ERROR_NOT_FOUND when no sale begins so, HY_ERROR_CONFLICT
+ * when several do. */
+HyRefundable *
+hy_refund_find_sale (HyDb *db, const gchar *sale, GError **error);
+
 G_END_DECLS

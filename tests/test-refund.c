@@ -250,6 +250,70 @@ test_refund_after_rounding (Fixture *f, gconstpointer data)
 	}
 }
 
+/* The till finds a sale by the first characters of its number and shows what is left
+ * of each line; a mistyped or ambiguous number names what is wrong. */
+static void
+test_refund_find_sale (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (HyRefundable) found = NULL;
+	g_autoptr (HyRefundable) after = NULL;
+	g_autoptr (HyRefundable) missing = NULL;
+	g_autoptr (HyRefundable) bad = NULL;
+	g_autoptr (HyRefundable) ambiguous = NULL;
+	g_autofree gchar *prefix = g_ascii_strup (f->sale, 18);
+	g_autofree gchar *second = NULL;
+	const HyRefundLine one_tea[] = {{1, 1}};
+	const HyBasketLine lines[] = {{"TEA", 1, 0}};
+	const HyTender pay[] = {{HY_TENDER_CASH, 500, NULL}};
+	HySaleRequest req = {.lines = lines, .n_lines = 1, .tenders = pay, .n_tenders = 1};
+	HyRefundableLine *tea;
+
+	/* upper case and spaces as typed from a receipt */
+	found = hy_refund_find_sale (f->store->db, prefix, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (found->sale_id, ==, f->sale);
+	g_assert_cmpstr (found->card_number, ==, f->card);
+	g_assert_cmpstr (found->member_name, ==, "王芳");
+	g_assert_cmpint (found->total, ==, 2699);
+	g_assert_cmpint (found->refunded, ==, 0);
+	g_assert_cmpuint (found->lines->len, ==, 2);
+	tea = g_ptr_array_index (found->lines, 0);
+	g_assert_cmpuint (tea->line, ==, 1);
+	g_assert_cmpstr (tea->item, ==, "TEA");
+	g_assert_cmpint (tea->qty, ==, 3);
+	g_assert_cmpint (tea->left, ==, 3);
+
+	g_assert_true (hy_refund_sale (f->store->db, f->store->admin, f->sale, one_tea, 1, NULL,
+				       NULL, NULL, &error));
+	after = hy_refund_find_sale (f->store->db, f->sale, &error);
+	g_assert_no_error (error);
+	g_assert_cmpint (((HyRefundableLine *) g_ptr_array_index (after->lines, 0))->left, ==, 2);
+	g_assert_cmpint (((HyRefundableLine *) g_ptr_array_index (after->lines, 1))->left, ==, 1);
+	g_assert_cmpint (after->refunded, ==, 300);
+
+	missing = hy_refund_find_sale (f->store->db, "ffffffff-ffff", &error);
+	g_assert_error (error, HY_ERROR, HY_ERROR_NOT_FOUND);
+	g_clear_error (&error);
+	bad = hy_refund_find_sale (f->store->db, "0190-xyz-1234", &error);
+	g_assert_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT);
+	g_clear_error (&error);
+	g_assert_null (hy_refund_find_sale (f->store->db, "0190", &error));
+	g_assert_error (error, HY_ERROR, HY_ERROR_INVALID_INPUT);
+	g_clear_error (&error);
+
+	/* two sales within the same minute share their first 8 characters */
+	g_assert_true (
+		hy_checkout_sell (f->store->db, f->store->admin, &req, &second, NULL, &error));
+	g_assert_no_error (error);
+	if (strncmp (second, f->sale, 8) == 0) {
+		g_autofree gchar *eight = g_strndup (f->sale, 8);
+		ambiguous = hy_refund_find_sale (f->store->db, eight, &error);
+		g_assert_error (error, HY_ERROR, HY_ERROR_CONFLICT);
+		g_clear_error (&error);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,5 +323,6 @@ main (int argc, char **argv)
 	ADD ("/huiyuan/refund/refused", test_refund_refused);
 	ADD ("/huiyuan/refund/replaced-card", test_refund_replaced_card);
 	ADD ("/huiyuan/refund/after-rounding", test_refund_after_rounding);
+	ADD ("/huiyuan/refund/find-sale", test_refund_find_sale);
 	return g_test_run ();
 }
