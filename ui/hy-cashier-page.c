@@ -9,6 +9,7 @@
 #include "hy-error.h"
 #include "hy-format.h"
 #include "hy-recharge.h"
+#include "hy-sync-escrow.h"
 #include "hy-refund.h"
 #include "hy-money.h"
 #include "hy-pay-dialog.h"
@@ -955,8 +956,11 @@ hy_cashier_page_sell_job (HySession *session, HyDb *db, gpointer data, GError **
 	request.tenders = (const HyTender *) (gpointer) job->tenders->data;
 	request.n_tenders = job->tenders->len;
 	request.pin = job->pin;
-	if (!hy_checkout_sell (db, hy_session_get_actor (session), &request, &result->sale_id,
-			       &result->receipt, error)) {
+	/* in a chain, what this store may not spend offline is asked of the relay; offline,
+	 * the refusal says what may be spent here and why */
+	if (!HY_SYNC_COVERED (db, error,
+			      hy_checkout_sell (db, hy_session_get_actor (session), &request,
+						&result->sale_id, &result->receipt, error))) {
 		hy_sell_result_free (result);
 		return NULL;
 	}

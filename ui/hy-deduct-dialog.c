@@ -7,6 +7,7 @@
 
 #include "hy-deduct.h"
 #include "hy-deduct-dialog.h"
+#include "hy-sync-escrow.h"
 #include "hy-error.h"
 #include "hy-format.h"
 #include "hy-ui.h"
@@ -70,16 +71,19 @@ hy_deduct_dialog_job (HySession *session, HyDb *db, gpointer data, GError **erro
 	if (job->amount > 0) {
 		g_autofree gchar *amount = NULL;
 		g_autofree gchar *balance = NULL;
-		if (!hy_deduct_money (db, actor, job->card, job->amount, job->pin, job->note, &op,
-				      &left, error))
+		/* in a chain, what this store may not spend offline is asked of the relay */
+		if (!HY_SYNC_COVERED (db, error,
+				      hy_deduct_money (db, actor, job->card, job->amount, job->pin,
+						       job->note, &op, &left, error)))
 			return NULL;
 		amount = hy_format_money (job->amount);
 		balance = hy_format_money (left);
 		return g_strdup_printf (_ ("%s deducted from stored value, %s left"), amount,
 					balance);
 	}
-	if (!hy_deduct_count (db, actor, job->card, job->item, job->uses, job->note, &op, &left,
-			      error))
+	if (!HY_SYNC_COVERED (db, error,
+			      hy_deduct_count (db, actor, job->card, job->item, job->uses,
+					       job->note, &op, &left, error)))
 		return NULL;
 	return g_strdup_printf (_ ("%" PRId64 " uses of %s deducted, %" PRId64 " left"), job->uses,
 				job->item, left);

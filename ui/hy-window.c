@@ -5,6 +5,7 @@
 #include "hy-settings.h"
 #include "hy-ui.h"
 #include "hy-wedge.h"
+#include "hy-sync-status.h"
 #include "hy-window.h"
 
 struct _HyWindow {
@@ -19,6 +20,8 @@ struct _HyWindow {
 	GtkWidget *operator_label;
 	GtkWidget *store_label;
 	GtkWidget *terminal_label;
+	GtkWidget *sync_label;
+	HySyncStatus *sync_status;
 	GtkWidget *db_label;
 	HySession *session;
 	HyWedge *wedge;
@@ -199,12 +202,17 @@ hy_window_setup_status (HyWindow *self)
 	gtk_label_set_text (GTK_LABEL (self->store_label), st != NULL ? st : "");
 	gtk_label_set_text (GTK_LABEL (self->terminal_label), term != NULL ? term : "");
 	gtk_label_set_text (GTK_LABEL (self->db_label), hy_session_get_db_path (self->session));
+	/* a store in a chain follows its relay while the window is open */
+	if (self->sync_status == NULL && hy_session_get_db_path (self->session) != NULL)
+		self->sync_status = hy_sync_status_new (hy_session_get_db_path (self->session),
+							GTK_LABEL (self->sync_label));
 }
 
 static void
 hy_window_dispose (GObject *object)
 {
 	HyWindow *self = HY_WINDOW (object);
+	g_clear_object (&self->sync_status);
 	if (self->settings != NULL && gtk_widget_get_realized (GTK_WIDGET (self))) {
 		gint width = 0, height = 0;
 		gboolean maximized = gtk_window_is_maximized (GTK_WINDOW (self));
@@ -243,6 +251,7 @@ hy_window_class_init (HyWindowClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, HyWindow, operator_label);
 	gtk_widget_class_bind_template_child (widget_class, HyWindow, store_label);
 	gtk_widget_class_bind_template_child (widget_class, HyWindow, terminal_label);
+	gtk_widget_class_bind_template_child (widget_class, HyWindow, sync_label);
 	gtk_widget_class_bind_template_child (widget_class, HyWindow, db_label);
 	gtk_widget_class_bind_template_callback (widget_class, hy_window_info_bar_response_cb);
 }
