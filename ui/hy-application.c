@@ -115,6 +115,7 @@ hy_application_startup (GApplication *app)
 		{"win.new-sale", {"<Primary>n", NULL}},
 		{"win.reprint", {"<Primary>p", NULL}},
 		{"win.deduct", {"<Primary>d", NULL}},
+		{"win.refund", {"<Primary>r", NULL}},
 		{"win.show-page::cashier", {"F5", NULL}},
 		{"win.show-page::members", {"F6", NULL}},
 		{"win.new-member", {"<Primary>m", NULL}},

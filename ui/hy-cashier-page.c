@@ -8,12 +8,15 @@
 #include "hy-cashier-page.h"
 #include "hy-error.h"
 #include "hy-format.h"
+#include "hy-item-lookup.h"
+#include "hy-recharge-dialog.h"
 #include "hy-recharge.h"
 #include "hy-sync-escrow.h"
 #include "hy-refund.h"
 #include "hy-money.h"
 #include "hy-pay-dialog.h"
 #include "hy-receipt-dialog.h"
+#include "hy-refund-dialog.h"
 #include "hy-deduct-dialog.h"
 #include "hy-till.h"
 #include "hy-time-panel.h"
@@ -56,6 +59,7 @@ struct _HyCashierPage {
 	GtkWidget *recharge_entry;
 	GtkWidget *recharge_title;
 	GtkWidget *recharge_box;
+	GtkWidget *recharge_preview;
 	GtkWidget *time_panel; /* HyTimePanel, after the count cards */
 	GtkWidget *item_entry;
 	GtkWidget *cart_list;
@@ -76,8 +80,12 @@ struct _HyCashierPage {
 	GtkDialog *pay_dialog;
 	GtkDialog *receipt_dialog;
 	GtkDialog *deduct_dialog;
-	gchar *last_receipt; /* for a reprint */
-	gchar *last_sale_id; /* for a refund from the receipt */
+	GtkDialog *refund_dialog; /* any sale, by its number (hy-refund-dialog) */
+	gchar *last_receipt;	  /* for a reprint */
+	gchar *last_sale_id;	  /* for a refund from the receipt */
+	GtkWidget *item_popover;  /* items matching typed pinyin, to choose from */
+	GtkWidget *item_choices;
+	guint recharge_serial; /* of the amount typed: older previews are dropped */
 };
 
 enum { SIGNAL_SHOW_ERROR, SIGNAL_LAST };
@@ -179,6 +187,9 @@ hy_cashier_page_show_member (HyCashierPage *self, HyMemberView *view)
 
 	g_clear_pointer (&self->view, hy_member_view_free);
 	self->view = view;
+	/* a preview was for the card shown before */
+	self->recharge_serial++;
+	gtk_widget_set_visible (self->recharge_preview, FALSE);
 	hy_cashier_page_clear_box (self->counts_list);
 	hy_time_panel_set_card (HY_TIME_PANEL (self->time_panel),
 				view != NULL ? view->card->number : NULL);
@@ -203,8 +214,24 @@ hy_cashier_page_show_member (HyCashierPage *self, HyMemberView *view)
 	} else {
 		gtk_widget_hide (self->status_label);
 	}
-	gtk_label_set_text (GTK_LABEL (self->phone_label),
-			    member->phone != NULL ? member->phone : "");
+	{
+		/* the phone, then how often and when the member came */
+		g_autofree gchar *visits = NULL;
+		g_autofree gchar *line = NULL;
+		if (view->visits == 0) {
+			visits = g_strdup (_ ("no visits here yet"));
+		} else {
+			g_autoptr (GDateTime) last =
+				g_date_time_new_from_unix_local (view->last_visit / 1000);
+			g_autofree gchar *day = g_date_time_format (last, "%Y-%m-%d");
+			visits = g_strdup_printf (_ ("visits here: %" PRId64 ", last on %s"),
+						  view->visits, day);
+		}
+		line = member->phone != NULL && member->phone[0] != '\0'
+			       ? g_strdup_printf ("%s · %s", member->phone, visits)
+			       : g_strdup (visits);
+		gtk_label_set_text (GTK_LABEL (self->phone_label), line);
+	}
 	money = hy_format_money (view->money);
 	points = hy_format_points (view->points);
 	gtk_label_set_text (GTK_LABEL (self->money_label), money);
@@ -472,6 +499,76 @@ hy_cashier_page_recharge_cb (HyCashierPage *self)
 		return;
 	}
 	hy_cashier_page_start_card_job (self, NULL, amount);
+}
+
+/* what the level's recharge rules give for the amount typed, as it is typed */
+
+typedef struct {
+	gchar *card;
+	gint64 amount;
+} HyRechargePreviewJob;
+
+static void
+hy_recharge_preview_job_free (HyRechargePreviewJob *job)
+{
+	g_free (job->card);
+	g_free (job);
+}
+
+typedef struct {
+	HyCashierPage *self;
+	guint serial;
+} HyRechargePreviewCall;
+
+static gpointer
+hy_cashier_page_recharge_preview_job (HySession *session, HyDb *db, gpointer data, GError **error)
+{
+	HyRechargePreviewJob *job = data;
+	HyRechargePlan plan;
+	if (!hy_recharge_preview (db, job->card, job->amount, &plan, error))
+		return NULL;
+	return hy_recharge_plan_describe (&plan, job->amount);
+}
+
+static void
+hy_cashier_page_recharge_preview_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autofree HyRechargePreviewCall *call = user_data;
+	g_autoptr (HyCashierPage) self = call->self;
+	g_autoptr (GError) error = NULL;
+	g_autofree gchar *text = hy_session_run_finish (HY_SESSION (source), result, &error);
+
+	hy_cashier_page_busy_dec (self);
+	if (call->serial != self->recharge_serial)
+		return;
+	/* the recharge itself says why it is refused; the preview only stays quiet */
+	gtk_label_set_text (GTK_LABEL (self->recharge_preview), text != NULL ? text : "");
+	gtk_widget_set_visible (self->recharge_preview, text != NULL);
+}
+
+static void
+hy_cashier_page_recharge_changed_cb (HyCashierPage *self)
+{
+	const gchar *text = gtk_entry_get_text (GTK_ENTRY (self->recharge_entry));
+	HyRechargePreviewCall *call;
+	HyRechargePreviewJob *job;
+	gint64 amount = 0;
+
+	self->recharge_serial++;
+	if (self->view == NULL || !hy_parse_money (text, &amount) || amount <= 0) {
+		gtk_widget_set_visible (self->recharge_preview, FALSE);
+		return;
+	}
+	job = g_new0 (HyRechargePreviewJob, 1);
+	job->card = g_strdup (self->view->card->number);
+	job->amount = amount;
+	call = g_new0 (HyRechargePreviewCall, 1);
+	call->self = g_object_ref (self);
+	call->serial = self->recharge_serial;
+	hy_cashier_page_busy_inc (self);
+	hy_session_run_async (self->session, hy_cashier_page_recharge_preview_job, job,
+			      (GDestroyNotify) hy_recharge_preview_job_free, g_free,
+			      self->cancellable, hy_cashier_page_recharge_preview_cb, call);
 }
 
 /* ---- the cart ---- */
@@ -784,10 +881,110 @@ typedef struct {
 	gint64 qty;
 } HyItemCall;
 
+/* What the item field found: one item, or several by pinyin to choose from. */
+typedef struct {
+	HyItem *item;
+	GPtrArray *matches; /* HyItem */
+} HyItemFound;
+
+static void
+hy_item_found_free (HyItemFound *found)
+{
+	g_clear_pointer (&found->item, hy_item_free);
+	g_clear_pointer (&found->matches, g_ptr_array_unref);
+	g_free (found);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyItemFound, hy_item_found_free)
+
+#define HY_CASHIER_ITEM_CHOICES 8
+
+/* A code or barcode first; typed letters that are neither are the pinyin of a name. */
 static gpointer
 hy_cashier_page_item_job (HySession *session, HyDb *db, gpointer data, GError **error)
 {
-	return hy_item_find (db, data, error);
+	const gchar *text = data;
+	g_autoptr (HyItemFound) found = g_new0 (HyItemFound, 1);
+	g_autoptr (GError) not_found = NULL;
+	gboolean letters = FALSE;
+
+	found->item = hy_item_find (db, text, &not_found);
+	if (found->item != NULL)
+		return g_steal_pointer (&found);
+	for (const gchar *p = text; *p != '\0'; p++)
+		letters |= g_ascii_isalpha (*p);
+	if (!letters || !g_error_matches (not_found, HY_ERROR, HY_ERROR_NOT_FOUND)) {
+		g_propagate_error (error, g_steal_pointer (&not_found));
+		return NULL;
+	}
+	found->matches = hy_item_lookup_pinyin (db, text, HY_CASHIER_ITEM_CHOICES, NULL);
+	if (found->matches == NULL || found->matches->len == 0) {
+		g_set_error (error, HY_ERROR, HY_ERROR_NOT_FOUND,
+			     _ ("no item has the code, barcode or pinyin “%s”"), text);
+		return NULL;
+	}
+	if (found->matches->len == 1) {
+		found->item = g_ptr_array_steal_index (found->matches, 0);
+		g_clear_pointer (&found->matches, g_ptr_array_unref);
+	}
+	return g_steal_pointer (&found);
+}
+
+static void
+hy_cashier_page_add_item (HyCashierPage *self, const HyItem *item, gint64 qty);
+
+static void
+hy_cashier_page_item_chosen_cb (HyCashierPage *self, GtkListBoxRow *row)
+{
+	HyItem *item = g_object_get_data (G_OBJECT (row), "hy-item");
+	gint64 qty = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "hy-qty"));
+	gtk_popover_popdown (GTK_POPOVER (self->item_popover));
+	hy_cashier_page_add_item (self, item, qty);
+	gtk_widget_grab_focus (self->item_entry);
+}
+
+/* Several items match the pinyin typed: a list under the field, first one selected,
+ * arrows and Enter to choose (Escape closes it). */
+static void
+hy_cashier_page_offer_items (HyCashierPage *self, GPtrArray *matches, gint64 qty)
+{
+	GtkListBoxRow *first;
+	if (self->item_popover == NULL) {
+		self->item_popover = gtk_popover_new (self->item_entry);
+		gtk_popover_set_position (GTK_POPOVER (self->item_popover), GTK_POS_BOTTOM);
+		self->item_choices = gtk_list_box_new ();
+		gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (self->item_choices), TRUE);
+		g_signal_connect_swapped (self->item_choices, "row-activated",
+					  G_CALLBACK (hy_cashier_page_item_chosen_cb), self);
+		gtk_container_add (GTK_CONTAINER (self->item_popover), self->item_choices);
+	}
+	hy_cashier_page_clear_box (self->item_choices);
+	while (matches->len > 0) {
+		HyItem *item = g_ptr_array_steal_index (matches, 0);
+		GtkWidget *row = gtk_list_box_row_new ();
+		GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+		GtkWidget *name = gtk_label_new (item->name);
+		g_autofree gchar *price = hy_format_money (item->price);
+		GtkWidget *code = gtk_label_new (item->code);
+		GtkWidget *amount = gtk_label_new (price);
+		gtk_label_set_xalign (GTK_LABEL (name), 0);
+		gtk_widget_set_hexpand (name, TRUE);
+		gtk_style_context_add_class (gtk_widget_get_style_context (code), "dim-label");
+		g_object_set (box, "margin", 8, NULL);
+		gtk_box_pack_start (GTK_BOX (box), name, TRUE, TRUE, 0);
+		gtk_box_pack_start (GTK_BOX (box), code, FALSE, FALSE, 0);
+		gtk_box_pack_start (GTK_BOX (box), amount, FALSE, FALSE, 0);
+		gtk_container_add (GTK_CONTAINER (row), box);
+		g_object_set_data_full (G_OBJECT (row), "hy-item", item,
+					(GDestroyNotify) hy_item_free);
+		g_object_set_data (G_OBJECT (row), "hy-qty", GSIZE_TO_POINTER ((gsize) qty));
+		gtk_widget_show_all (row);
+		gtk_container_add (GTK_CONTAINER (self->item_choices), row);
+	}
+	gtk_widget_show (self->item_choices);
+	gtk_popover_popup (GTK_POPOVER (self->item_popover));
+	first = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->item_choices), 0);
+	gtk_list_box_select_row (GTK_LIST_BOX (self->item_choices), first);
+	gtk_widget_grab_focus (GTK_WIDGET (first));
 }
 
 static void
@@ -796,27 +993,38 @@ hy_cashier_page_item_cb (GObject *source, GAsyncResult *result, gpointer user_da
 	g_autofree HyItemCall *call = user_data;
 	g_autoptr (HyCashierPage) self = call->self;
 	g_autoptr (GError) error = NULL;
-	g_autoptr (HyItem) item = hy_session_run_finish (HY_SESSION (source), result, &error);
-	HyCartLine *line = NULL;
+	g_autoptr (HyItemFound) found = hy_session_run_finish (HY_SESSION (source), result, &error);
 
 	hy_cashier_page_busy_dec (self);
-	if (item == NULL) {
+	if (found == NULL) {
 		hy_cashier_page_error (self, error);
 		gtk_editable_select_region (GTK_EDITABLE (self->item_entry), 0, -1);
 		return;
 	}
+	if (found->item == NULL) {
+		hy_cashier_page_offer_items (self, found->matches, call->qty);
+		return;
+	}
+	hy_cashier_page_add_item (self, found->item, call->qty);
+}
+
+static void
+hy_cashier_page_add_item (HyCashierPage *self, const HyItem *item, gint64 qty)
+{
+	HyCartLine *line = NULL;
+
 	for (guint i = 0; i < self->cart->len; i++) {
 		HyCartLine *l = g_ptr_array_index (self->cart, i);
 		if (g_strcmp0 (l->code, item->code) == 0)
 			line = l;
 	}
 	if (line != NULL) {
-		line->qty += call->qty;
+		line->qty += qty;
 	} else {
 		line = g_new0 (HyCartLine, 1);
 		line->code = g_strdup (item->code);
 		line->name = g_strdup (item->name);
-		line->qty = call->qty;
+		line->qty = qty;
 		g_ptr_array_add (self->cart, line);
 	}
 	gtk_entry_set_text (GTK_ENTRY (self->item_entry), "");
@@ -872,7 +1080,7 @@ hy_cashier_page_item_activate_cb (HyCashierPage *self)
 	call->qty = qty;
 	hy_cashier_page_busy_inc (self);
 	hy_session_run_async (self->session, hy_cashier_page_item_job, g_steal_pointer (&code),
-			      g_free, (GDestroyNotify) hy_item_free, self->cancellable,
+			      g_free, (GDestroyNotify) hy_item_found_free, self->cancellable,
 			      hy_cashier_page_item_cb, call);
 }
 
@@ -980,6 +1188,8 @@ hy_cashier_page_dialog_destroy_cb (GtkWidget *dialog, HyCashierPage *self)
 		self->receipt_dialog = NULL;
 	if (dialog == GTK_WIDGET (self->deduct_dialog))
 		self->deduct_dialog = NULL;
+	if (dialog == GTK_WIDGET (self->refund_dialog))
+		self->refund_dialog = NULL;
 }
 
 /* ---- refund of the last sale, from its receipt ---- */
@@ -1134,6 +1344,59 @@ hy_cashier_page_deduct (HyCashierPage *self)
 	g_signal_connect (self->deduct_dialog, "destroy",
 			  G_CALLBACK (hy_cashier_page_dialog_destroy_cb), self);
 	gtk_window_present (GTK_WINDOW (self->deduct_dialog));
+}
+
+/* ---- refund of any sale, by its number (hy-refund-dialog) ---- */
+
+static void
+hy_cashier_page_sale_refunded_cb (HyRefundDialog *dialog, const gchar *summary, HyCashierPage *self)
+{
+	/* the member shown may be the one refunded: their balances have changed */
+	if (self->view != NULL)
+		hy_cashier_page_start_card_job (self, NULL, 0);
+}
+
+static void
+hy_cashier_page_refund_response_cb (GtkDialog *dialog, gint response, HyCashierPage *self)
+{
+	/* OK refunds in the dialog, which stays open to show what went back */
+	if (response != GTK_RESPONSE_OK) {
+		gtk_widget_destroy (GTK_WIDGET (dialog));
+		self->refund_dialog = NULL;
+	}
+}
+
+void
+hy_cashier_page_refund_sale (HyCashierPage *self, const gchar *sale)
+{
+	GtkWidget *toplevel;
+	g_return_if_fail (HY_IS_CASHIER_PAGE (self));
+	if (self->refund_dialog != NULL)
+		gtk_widget_destroy (GTK_WIDGET (self->refund_dialog));
+	toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+	self->refund_dialog = GTK_DIALOG (hy_refund_dialog_new (
+		GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->session, sale));
+	g_signal_connect (self->refund_dialog, "refunded",
+			  G_CALLBACK (hy_cashier_page_sale_refunded_cb), self);
+	g_signal_connect (self->refund_dialog, "response",
+			  G_CALLBACK (hy_cashier_page_refund_response_cb), self);
+	g_signal_connect (self->refund_dialog, "destroy",
+			  G_CALLBACK (hy_cashier_page_dialog_destroy_cb), self);
+	gtk_window_present (GTK_WINDOW (self->refund_dialog));
+}
+
+GtkDialog *
+hy_cashier_page_get_refund_dialog (HyCashierPage *self)
+{
+	return self->refund_dialog;
+}
+
+GtkWidget *
+hy_cashier_page_get_item_choices (HyCashierPage *self)
+{
+	if (self->item_popover == NULL || !gtk_widget_get_visible (self->item_popover))
+		return NULL;
+	return self->item_choices;
 }
 
 GtkDialog *
@@ -1328,6 +1591,9 @@ hy_cashier_page_get_busy (HyCashierPage *self)
 	return self->busy + hy_time_panel_get_busy (HY_TIME_PANEL (self->time_panel)) +
 	       (self->deduct_dialog != NULL
 			? hy_deduct_dialog_get_busy (HY_DEDUCT_DIALOG (self->deduct_dialog))
+			: 0) +
+	       (self->refund_dialog != NULL
+			? hy_refund_dialog_get_busy (HY_REFUND_DIALOG (self->refund_dialog))
 			: 0);
 }
 
@@ -1366,6 +1632,10 @@ hy_cashier_page_dispose (GObject *object)
 {
 	HyCashierPage *self = HY_CASHIER_PAGE (object);
 	g_cancellable_cancel (self->cancellable);
+	if (self->item_popover != NULL) {
+		gtk_widget_destroy (self->item_popover);
+		self->item_popover = NULL;
+	}
 	if (self->pay_dialog != NULL) {
 		gtk_widget_destroy (GTK_WIDGET (self->pay_dialog));
 		self->pay_dialog = NULL;
@@ -1377,6 +1647,10 @@ hy_cashier_page_dispose (GObject *object)
 	if (self->deduct_dialog != NULL) {
 		gtk_widget_destroy (GTK_WIDGET (self->deduct_dialog));
 		self->deduct_dialog = NULL;
+	}
+	if (self->refund_dialog != NULL) {
+		gtk_widget_destroy (GTK_WIDGET (self->refund_dialog));
+		self->refund_dialog = NULL;
 	}
 	g_clear_object (&self->session);
 	G_OBJECT_CLASS (hy_cashier_page_parent_class)->dispose (object);
@@ -1429,6 +1703,8 @@ hy_cashier_page_class_init (HyCashierPageClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, HyCashierPage, recharge_title);
 	gtk_widget_class_bind_template_child (widget_class, HyCashierPage, recharge_box);
 	gtk_widget_class_bind_template_callback (widget_class, hy_cashier_page_recharge_cb);
+	gtk_widget_class_bind_template_callback (widget_class, hy_cashier_page_recharge_changed_cb);
+	gtk_widget_class_bind_template_child (widget_class, HyCashierPage, recharge_preview);
 	gtk_widget_class_bind_template_child (widget_class, HyCashierPage, item_entry);
 	gtk_widget_class_bind_template_child (widget_class, HyCashierPage, cart_list);
 	gtk_widget_class_bind_template_child (widget_class, HyCashierPage, subtotal_label);

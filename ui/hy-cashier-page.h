@@ -37,6 +37,12 @@ void
 hy_cashier_page_deduct (HyCashierPage *self);
 GtkDialog *
 hy_cashier_page_get_deduct_dialog (HyCashierPage *self);
+/* The refund dialog (hy-refund-dialog) for any sale: `sale` (an id) loaded at once, or
+ * NULL for the cashier to type the receipt's number. */
+void
+hy_cashier_page_refund_sale (HyCashierPage *self, const gchar *sale);
+GtkDialog *
+hy_cashier_page_get_refund_dialog (HyCashierPage *self);
 
 /* Jobs running on the session's worker for this page (tests wait for 0). */
 guint
@@ -51,6 +57,10 @@ const gchar *
 hy_cashier_page_get_card_number (HyCashierPage *self);
 guint
 hy_cashier_page_get_n_cart_lines (HyCashierPage *self);
+/* The list of items matching the pinyin typed in the item field (GtkListBox; activate a
+ * row to add it), or NULL when it is not shown. */
+GtkWidget *
+hy_cashier_page_get_item_choices (HyCashierPage *self);
 /* The priced total in fen, or -1 while the cart is being priced. */
 gint64
 hy_cashier_page_get_total (HyCashierPage *self);

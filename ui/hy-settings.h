@@ -8,3 +8,5 @@
 #define HY_SETTINGS_WINDOW_HEIGHT    "window-height"
 #define HY_SETTINGS_WINDOW_MAXIMIZED "window-maximized"
 #define HY_SETTINGS_WEDGE_MAX_GAP_MS "wedge-max-gap-ms"
+#define HY_SETTINGS_READER_DEVICE    "reader-device"
+#define HY_SETTINGS_SAVED_SEARCHES   "saved-searches"

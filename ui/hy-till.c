@@ -5,6 +5,7 @@
 #include "hy-error.h"
 #include "hy-format.h"
 #include "hy-ledger.h"
+#include "hy-member-history.h"
 #include "hy-member-search.h"
 #include "hy-rules-store.h"
 #include "hy-till.h"
@@ -59,6 +60,8 @@ hy_till_view_for_card (HyDb *db, const gchar *store_code, HyCard *card, GError *
 		/* an item since retired from the catalogue still shows by its code */
 		g_ptr_array_add (view->lot_names, g_strdup (item != NULL ? item->name : lot->item));
 	}
+	if (!hy_member_visits (db, view->member->id, &view->visits, &view->last_visit, error))
+		return NULL;
 	rules = hy_rules_load (db, error);
 	if (rules == NULL)
 		return NULL;
@@ -256,6 +259,7 @@ hy_till_receipt_text (JsonNode *receipt, GHashTable *item_names)
 	JsonArray *lines = json_object_get_array_member (obj, "lines");
 	JsonArray *payments = json_object_get_array_member (obj, "payments");
 	const gchar *store = hy_till_json_string (obj, "store");
+	const gchar *sale = hy_till_json_string (obj, "sale");
 	g_autoptr (GDateTime) at_time =
 		g_date_time_new_from_unix_local (hy_till_json_int (obj, "at") / 1000);
 	g_autofree gchar *at =
@@ -268,6 +272,10 @@ hy_till_receipt_text (JsonNode *receipt, GHashTable *item_names)
 		g_string_append_printf (out, "%s\n", store);
 	if (at != NULL)
 		g_string_append_printf (out, "%s\n", at);
+	/* the number a refund finds the sale by: its id's first 18 characters are the
+	 * millisecond and counter it was made at, unique enough to type */
+	if (sale != NULL)
+		g_string_append_printf (out, _ ("No. %.18s\n"), sale);
 	if (member != NULL || card != NULL)
 		g_string_append_printf (out, _ ("Member: %s  Card: %s\n"), member ? member : "",
 					card ? card : "");

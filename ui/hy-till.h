@@ -24,6 +24,8 @@ typedef struct {
 	GPtrArray *lots;      /* HyCountLot, soonest expiry first */
 	GPtrArray *lot_names; /* the catalogue name of each lot's item */
 	gboolean is_birthday; /* by the store's birthday rule (day, week or month) */
+	gint64 visits;	      /* sales to the member here */
+	gint64 last_visit;    /* ms since the epoch, 0 when never */
 } HyMemberView;
 
 void

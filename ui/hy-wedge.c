@@ -8,6 +8,8 @@ struct _HyWedge {
 	guint min_length;
 	GString *burst;
 	guint32 last_ms;
+	gchar *device;	 /* the reader's input device, or NULL: timing only */
+	GString *reader; /* what the reader's device typed since its last Enter */
 };
 
 G_DEFINE_TYPE (HyWedge, hy_wedge, G_TYPE_OBJECT)
@@ -17,6 +19,8 @@ hy_wedge_finalize (GObject *object)
 {
 	HyWedge *self = HY_WEDGE (object);
 	g_string_free (self->burst, TRUE);
+	g_string_free (self->reader, TRUE);
+	g_free (self->device);
 	G_OBJECT_CLASS (hy_wedge_parent_class)->finalize (object);
 }
 
@@ -30,6 +34,7 @@ static void
 hy_wedge_init (HyWedge *self)
 {
 	self->burst = g_string_new (NULL);
+	self->reader = g_string_new (NULL);
 	self->max_gap_ms = HY_WEDGE_DEFAULT_MAX_GAP_MS;
 	self->min_length = HY_WEDGE_DEFAULT_MIN_LENGTH;
 }
@@ -86,4 +91,45 @@ hy_wedge_get_pending (HyWedge *self)
 {
 	g_return_val_if_fail (HY_IS_WEDGE (self), 0);
 	return (guint) g_utf8_strlen (self->burst->str, -1);
+}
+
+void
+hy_wedge_set_device (HyWedge *self, const gchar *name)
+{
+	g_return_if_fail (HY_IS_WEDGE (self));
+	g_free (self->device);
+	self->device = name != NULL && name[0] != '\0' ? g_strdup (name) : NULL;
+	g_string_truncate (self->reader, 0);
+}
+
+const gchar *
+hy_wedge_get_device (HyWedge *self)
+{
+	g_return_val_if_fail (HY_IS_WEDGE (self), NULL);
+	return self->device;
+}
+
+gboolean
+hy_wedge_is_reader (HyWedge *self, const gchar *device)
+{
+	g_return_val_if_fail (HY_IS_WEDGE (self), FALSE);
+	return self->device != NULL && g_strcmp0 (self->device, device) == 0;
+}
+
+void
+hy_wedge_feed_reader_char (HyWedge *self, gunichar ch)
+{
+	g_return_if_fail (HY_IS_WEDGE (self));
+	g_string_append_unichar (self->reader, ch);
+}
+
+gchar *
+hy_wedge_feed_reader_end (HyWedge *self)
+{
+	gchar *code = NULL;
+	g_return_val_if_fail (HY_IS_WEDGE (self), NULL);
+	if (self->reader->len > 0)
+		code = g_strdup (self->reader->str);
+	g_string_truncate (self->reader, 0);
+	return code;
 }

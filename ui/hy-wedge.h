@@ -2,8 +2,13 @@
  *
  * A reader types its whole code in a burst, every key within a few milliseconds of the
  * last, then Enter (or Tab); a person is far slower (../shared/DEVICES.md). Fed every key
- * with its event time, the detector says when a burst ends and what it typed. It is a
- * pure object over (character, time): the window feeds it GDK key events. */
+ * with its event time, the detector says when a burst ends and what it typed.
+ *
+ * Better than timing, when the reader's input device is known by name (GSettings
+ * `reader-device`, as GDK names the event's source device): every key from that device
+ * is the reader's whatever its timing, kept apart from the keyboard's. Timing stays the
+ * fallback for other devices. It is a pure object over (character, time, device name):
+ * the window feeds it GDK key events. */
 #pragma once
 
 #include <glib-object.h>
@@ -32,5 +37,21 @@ hy_wedge_reset (HyWedge *self);
 /* Characters of the current burst so far. */
 guint
 hy_wedge_get_pending (HyWedge *self);
+
+/* The reader's input device by name; NULL or "" recognises the reader by timing only. */
+void
+hy_wedge_set_device (HyWedge *self, const gchar *name);
+const gchar *
+hy_wedge_get_device (HyWedge *self);
+/* Whether a key whose source device is named `device` (may be NULL) is the reader's. */
+gboolean
+hy_wedge_is_reader (HyWedge *self, const gchar *device);
+/* A printable character from the reader's device. */
+void
+hy_wedge_feed_reader_char (HyWedge *self, gunichar ch);
+/* Enter or Tab from the reader's device: the code it typed (free it), or NULL when it
+ * typed nothing. The reader's buffer starts afresh. */
+gchar *
+hy_wedge_feed_reader_end (HyWedge *self);
 
 G_END_DECLS

@@ -70,14 +70,59 @@ hy_window_is_end_key (guint keyval)
 	       keyval == GDK_KEY_ISO_Enter || keyval == GDK_KEY_Tab;
 }
 
+/* A code from the reader's own device: its characters never reached the focused field.
+ * A member card goes to the lookup; an item barcode while the item field has focus is
+ * typed there, and its Enter goes on to add the item. */
+static gboolean
+hy_window_reader_code (HyWindow *self, const gchar *code)
+{
+	GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+	g_debug ("reader device sent %u characters", (guint) strlen (code));
+	if (hy_cashier_page_route_burst (HY_CASHIER_PAGE (self->cashier_page), focus, code)) {
+		gtk_stack_set_visible_child (GTK_STACK (self->pages), self->cashier_page);
+		return GDK_EVENT_STOP;
+	}
+	if (focus != NULL && GTK_IS_EDITABLE (focus)) {
+		gint position = gtk_editable_get_position (GTK_EDITABLE (focus));
+		gtk_editable_insert_text (GTK_EDITABLE (focus), code, -1, &position);
+		gtk_editable_set_position (GTK_EDITABLE (focus), position);
+	}
+	return GDK_EVENT_PROPAGATE;
+}
+
+/* Keys from the reader's device (GSettings reader-device) are the reader's at any
+ * speed: held back from the focused field until Enter says where they go. */
+static gboolean
+hy_window_reader_key (HyWindow *self, GdkEventKey *event)
+{
+	gunichar ch;
+	if (hy_window_is_end_key (event->keyval)) {
+		g_autofree gchar *code = hy_wedge_feed_reader_end (self->wedge);
+		return code != NULL ? hy_window_reader_code (self, code) : GDK_EVENT_PROPAGATE;
+	}
+	ch = gdk_keyval_to_unicode (event->keyval);
+	if (ch != 0 && g_unichar_isprint (ch) &&
+	    (event->state & (GDK_CONTROL_MASK | GDK_MOD1_MASK)) == 0) {
+		hy_wedge_feed_reader_char (self->wedge, ch);
+		return GDK_EVENT_STOP;
+	}
+	return GDK_EVENT_PROPAGATE;
+}
+
 static gboolean
 hy_window_key_press_cb (GtkWidget *widget, GdkEventKey *event, HyWindow *self)
 {
+	GdkDevice *source = gdk_event_get_source_device ((GdkEvent *) event);
 	gunichar ch;
 	if (event->is_modifier)
 		return GDK_EVENT_PROPAGATE;
+	if (source != NULL && hy_wedge_is_reader (self->wedge, gdk_device_get_name (source)))
+		return hy_window_reader_key (self, event);
 	if (hy_window_is_end_key (event->keyval)) {
 		g_autofree gchar *code = hy_wedge_feed_end (self->wedge, event->time);
+		/* the name to give reader-device, for the reader that typed this */
+		g_debug ("Enter from input device “%s”",
+			 source != NULL ? gdk_device_get_name (source) : "");
 		if (code == NULL)
 			return GDK_EVENT_PROPAGATE;
 		g_debug ("reader burst of %u characters", (guint) strlen (code));
@@ -95,6 +140,13 @@ hy_window_key_press_cb (GtkWidget *widget, GdkEventKey *event, HyWindow *self)
 	else
 		hy_wedge_reset (self->wedge);
 	return GDK_EVENT_PROPAGATE;
+}
+
+static void
+hy_window_reader_device_changed_cb (GSettings *settings, const gchar *key, HyWindow *self)
+{
+	g_autofree gchar *device = g_settings_get_string (settings, HY_SETTINGS_READER_DEVICE);
+	hy_wedge_set_device (self->wedge, device);
 }
 
 /* ---- actions ---- */
@@ -140,6 +192,14 @@ hy_window_deduct_activated (GSimpleAction *action, GVariant *param, gpointer use
 }
 
 static void
+hy_window_refund_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+	HyWindow *self = HY_WINDOW (user_data);
+	gtk_stack_set_visible_child (GTK_STACK (self->pages), self->cashier_page);
+	hy_cashier_page_refund_sale (HY_CASHIER_PAGE (self->cashier_page), NULL);
+}
+
+static void
 hy_window_new_sale_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
 	HyWindow *self = HY_WINDOW (user_data);
@@ -173,6 +233,7 @@ static const GActionEntry hy_window_actions[] = {
 	{"new-sale", hy_window_new_sale_activated},
 	{"reprint", hy_window_reprint_activated},
 	{"deduct", hy_window_deduct_activated},
+	{"refund", hy_window_refund_activated},
 };
 
 /* ---- status ---- */
@@ -298,6 +359,12 @@ hy_window_new (GtkApplication *application, HySession *session)
 			gtk_window_maximize (GTK_WINDOW (self));
 	}
 	self->wedge = hy_wedge_new (gap, HY_WEDGE_DEFAULT_MIN_LENGTH);
+	if (self->settings != NULL) {
+		hy_window_reader_device_changed_cb (self->settings, HY_SETTINGS_READER_DEVICE,
+						    self);
+		g_signal_connect (self->settings, "changed::" HY_SETTINGS_READER_DEVICE,
+				  G_CALLBACK (hy_window_reader_device_changed_cb), self);
+	}
 	hy_cashier_page_set_session (HY_CASHIER_PAGE (self->cashier_page), session);
 	hy_members_page_set_session (HY_MEMBERS_PAGE (self->members_page), session);
 	hy_window_setup_status (self);

@@ -135,6 +135,45 @@ test_wedge_wraps_and_resets (void)
 	g_assert_null (after_reset);
 }
 
+/* Keys from the reader's named device are the reader's at any speed, kept apart from a
+ * person's typing on the keyboard; no name (the default) is timing only. */
+static void
+test_wedge_device (void)
+{
+	g_autoptr (HyWedge) wedge = hy_wedge_new (30, 4);
+	g_autofree gchar *code = NULL;
+	g_autofree gchar *nothing = NULL;
+	g_autofree gchar *slow = NULL;
+
+	g_assert_false (hy_wedge_is_reader (wedge, "Virtual core XTEST keyboard"));
+	g_assert_false (hy_wedge_is_reader (wedge, NULL));
+	hy_wedge_set_device (wedge, "Virtual core XTEST keyboard");
+	g_assert_true (hy_wedge_is_reader (wedge, "Virtual core XTEST keyboard"));
+	g_assert_false (hy_wedge_is_reader (wedge, "Virtual core keyboard"));
+	g_assert_false (hy_wedge_is_reader (wedge, NULL));
+
+	/* the reader's keys interleaved with a person's slow ones: each keeps its own */
+	hy_wedge_feed_reader_char (wedge, '0');
+	hy_wedge_feed_char (wedge, 'a', 100);
+	hy_wedge_feed_reader_char (wedge, '1');
+	hy_wedge_feed_char (wedge, 'b', 400);
+	code = hy_wedge_feed_reader_end (wedge);
+	g_assert_cmpstr (code, ==, "01");
+	nothing = hy_wedge_feed_reader_end (wedge);
+	g_assert_null (nothing);
+	slow = hy_wedge_feed_end (wedge, 700);
+	g_assert_null (slow);
+
+	/* an empty name turns it off, and forgets what was pending */
+	hy_wedge_feed_reader_char (wedge, '9');
+	hy_wedge_set_device (wedge, "");
+	g_assert_null (hy_wedge_get_device (wedge));
+	g_assert_false (hy_wedge_is_reader (wedge, ""));
+	g_clear_pointer (&nothing, g_free);
+	nothing = hy_wedge_feed_reader_end (wedge);
+	g_assert_null (nothing);
+}
+
 static void
 test_receipt_text (void)
 {
@@ -154,6 +193,7 @@ test_receipt_text (void)
 	g_hash_table_insert (names, (gpointer) "TEA", (gpointer) "冰红茶 500ml");
 	text = hy_till_receipt_text (json_parser_get_root (parser), names);
 	g_assert_nonnull (strstr (text, "冰红茶 500ml"));
+	g_assert_nonnull (strstr (text, "No. S1\n"));
 	g_assert_nonnull (strstr (text, "×2"));
 	g_assert_nonnull (strstr (text, "¥6.30"));
 	g_assert_nonnull (strstr (text, "¥10.00"));
@@ -173,6 +213,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/huiyuan/ui/wedge/burst", test_wedge_burst);
 	g_test_add_func ("/huiyuan/ui/wedge/after-typing", test_wedge_after_typing);
 	g_test_add_func ("/huiyuan/ui/wedge/wraps-and-resets", test_wedge_wraps_and_resets);
+	g_test_add_func ("/huiyuan/ui/wedge/device", test_wedge_device);
 	g_test_add_func ("/huiyuan/ui/receipt/text", test_receipt_text);
 	return g_test_run ();
 }

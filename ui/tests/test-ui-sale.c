@@ -141,6 +141,9 @@ test_sale_cash_and_stored_value (void)
 		total - 100 + 1000);
 	g_assert_cmpint (money_balance (test), ==, before - 100);
 	g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (page_child (test, "money_label"))), !=, "");
+	/* the panel counts the visit the sale just made */
+	g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (page_child (test, "phone_label"))),
+				  "visits here: 1, last on "));
 
 	/* Next Sale clears everything and goes back to the lookup */
 	gtk_dialog_response (receipt, GTK_RESPONSE_OK);

@@ -1,5 +1,6 @@
 /* Screenshots of the sign-in window, the cashier page with a member and a priced cart,
- * the payment dialog, the receipt, the members page and the registration form, written as PNG files
+ * the payment dialog, the receipt, the members page, a card dialog, the edit and registration
+ * forms, written as PNG files
  * into the build directory (HY_SCREENSHOT_DIR) in the language of the environment (the suite runs
  * it in zh_CN). They are for people to look at; the test checks each was drawn. */
 #include "config.h"
@@ -9,6 +10,7 @@
 #include "hy-cashier-page.h"
 #include "hy-login-window.h"
 #include "hy-members-page.h"
+#include "hy-recharge-dialog.h"
 #include "hy-pay-dialog.h"
 #include "hy-ui-test.h"
 
@@ -121,6 +123,47 @@ test_screenshots (void)
 		g_signal_emit_by_name (results, "row-activated", row);
 		hy_ui_test_settle (test);
 		write_png (GTK_WIDGET (test->window), "members.png");
+		/* the same member's ledger entries */
+		gtk_notebook_set_current_page (
+			GTK_NOTEBOOK (hy_ui_test_child (members, HY_TYPE_MEMBERS_PAGE,
+							"history_notebook")),
+			1);
+		gtk_test_widget_wait_for_draw (GTK_WIDGET (test->window));
+		write_png (GTK_WIDGET (test->window), "member-history.png");
+		/* the filters open, gold members found */
+		gtk_expander_set_expanded (
+			GTK_EXPANDER (hy_ui_test_child (members, HY_TYPE_MEMBERS_PAGE,
+							"filter_expander")),
+			TRUE);
+		gtk_combo_box_set_active_id (
+			GTK_COMBO_BOX (hy_members_page_get_filter_widget (members, "level")),
+			"金卡会员");
+		gtk_button_clicked (
+			GTK_BUTTON (hy_members_page_get_filter_widget (members, "apply")));
+		hy_ui_test_settle (test);
+		write_png (GTK_WIDGET (test->window), "members-filters.png");
+		gtk_expander_set_expanded (
+			GTK_EXPANDER (hy_ui_test_child (members, HY_TYPE_MEMBERS_PAGE,
+							"filter_expander")),
+			FALSE);
+		/* a card operation's dialog, and the same member in the edit form */
+		write_png (GTK_WIDGET (hy_members_page_open_card_dialog (members,
+									 HY_CARD_DIALOG_RECYCLE)),
+			   "card-recycle.png");
+		gtk_widget_destroy (GTK_WIDGET (hy_members_page_get_card_dialog (members)));
+		{
+			HyRechargeDialog *recharge =
+				HY_RECHARGE_DIALOG (hy_members_page_open_recharge_dialog (members));
+			gtk_entry_set_text (
+				GTK_ENTRY (hy_recharge_dialog_get_amount_entry (recharge)), "500");
+			while (hy_recharge_dialog_get_busy (recharge) > 0)
+				g_main_context_iteration (NULL, TRUE);
+			write_png (GTK_WIDGET (recharge), "recharge.png");
+			gtk_widget_destroy (GTK_WIDGET (recharge));
+		}
+		hy_members_page_start_edit (members);
+		hy_ui_test_settle (test);
+		write_png (GTK_WIDGET (test->window), "member-edit.png");
 
 		hy_members_page_start_registration (members);
 		hy_ui_test_settle (test);
@@ -130,6 +173,14 @@ test_screenshots (void)
 				    "13912345678");
 		write_png (GTK_WIDGET (test->window), "registration.png");
 	}
+
+	/* items by pinyin: "x" is 洗剪吹 or 洗发露, offered under the item field */
+	hy_window_show_page (test->window, "cashier");
+	enter_text (test, hy_ui_test_child (page, HY_TYPE_CASHIER_PAGE, "item_entry"), "x");
+	g_assert_nonnull (hy_cashier_page_get_item_choices (page));
+	/* a frame, so the spinner's stopped style is applied before the picture */
+	gtk_test_widget_wait_for_draw (GTK_WIDGET (test->window));
+	write_png (GTK_WIDGET (test->window), "cashier-item-choices.png");
 }
 
 int
