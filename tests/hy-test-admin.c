@@ -4,6 +4,8 @@
 #include "hy-test-admin.h"
 
 #include <sqlite3.h>
+#include <sys/prctl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -256,4 +258,35 @@ hy_test_env_balances (HyTestEnv *env, gint64 *money, gint64 *points)
 		}
 	}
 	g_assert_not_reached ();
+}
+
+static void
+hy_test_die_with_parent (gpointer user_data)
+{
+	prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocess *
+hy_test_relay_spawn (const gchar *hq_db, const gchar *listen, gchar **url)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GDataInputStream) out = NULL;
+	g_autofree gchar *line = NULL;
+	const gchar *binary = g_getenv ("HUIYUAN_RELAY");
+	g_autoptr (GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+	GSubprocess *relay;
+
+	g_assert_nonnull (binary);
+	g_subprocess_launcher_set_child_setup (launcher, hy_test_die_with_parent, NULL, NULL);
+	relay = g_subprocess_launcher_spawn (launcher, &error, binary, "--db", hq_db, "--listen",
+					     listen, NULL);
+	g_assert_no_error (error);
+	out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay));
+	line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (line);
+	g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+	*url = g_strdup (line + strlen ("listening on "));
+	return relay;
 }

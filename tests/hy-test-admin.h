@@ -109,6 +109,12 @@ hy_test_env_write_file (HyTestEnv *env, const gchar *name, const gchar *text);
 HyTestEnv *
 hy_test_env_new_checkout (const gchar *tmpl, const gchar *rules_json);
 
+/* Starts $HUIYUAN_RELAY on `hq_db` at `listen` ("127.0.0.1:0" picks a free port),
+ * killed with the test even when an assertion aborts it; `url` gets the URL it
+ * printed. */
+GSubprocess *
+hy_test_relay_spawn (const gchar *hq_db, const gchar *listen, gchar **url);
+
 /* The money (fen) and points (hundredths) on env->card, as `member show` prints them. */
 void
 hy_test_env_balances (HyTestEnv *env, gint64 *money, gint64 *points);

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <time.h>
 
 #include "hy-test-admin.h"
@@ -40,34 +39,9 @@ chain_free (Chain *chain)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Chain, chain_free)
 
 static void
-die_with_parent (gpointer user_data)
-{
-	prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Starts huiyuan-relay on the HQ database at a free loopback port and reads the URL
- * it prints (as tests/test-replication.c does). */
-static void
 relay_start (Chain *chain)
 {
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GDataInputStream) out = NULL;
-	g_autofree gchar *line = NULL;
-	const gchar *binary = g_getenv ("HUIYUAN_RELAY");
-	g_autoptr (GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
-	g_assert_nonnull (binary);
-	g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-	chain->relay = g_subprocess_launcher_spawn (launcher, &error, binary, "--db", chain->hq,
-						    "--listen", "127.0.0.1:0", NULL);
-	g_assert_no_error (error);
-	out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (chain->relay));
-	line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-	g_assert_no_error (error);
-	g_assert_nonnull (line);
-	g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-	chain->url = g_strdup (line + strlen ("listening on "));
+	chain->relay = hy_test_relay_spawn (chain->hq, "127.0.0.1:0", &chain->url);
 }
 
 static void

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include <libsoup/soup.h>
 
@@ -46,44 +45,16 @@ chain_free (Chain *chain)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Chain, chain_free)
 
-static void
-die_with_parent (gpointer user_data)
-{
-	prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Starts huiyuan-relay on the HQ database at a free loopback port and reads the URL
- * it prints. */
+/* Starts huiyuan-relay on the HQ database: at a free loopback port the first time; at
+ * the same one after a restart, where the stores expect it. */
 static void
 relay_start (Chain *chain)
 {
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GDataInputStream) out = NULL;
-	g_autofree gchar *line = NULL;
-	g_autofree gchar *listen = NULL;
-	const gchar *binary = g_getenv ("HUIYUAN_RELAY");
-
-	g_assert_nonnull (binary);
-	g_autoptr (GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
+	g_autofree gchar *listen = chain->url != NULL ? g_strdup (chain->url + strlen ("http://"))
+						      : g_strdup ("127.0.0.1:0");
 	g_assert_null (chain->relay);
-	/* the relay dies with the test, even when an assertion aborts it */
-	g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-	/* a free port the first time; the same one after a restart, where the stores
-	 * expect it */
-	listen = chain->url != NULL ? g_strdup (chain->url + strlen ("http://"))
-				    : g_strdup ("127.0.0.1:0");
-	chain->relay = g_subprocess_launcher_spawn (launcher, &error, binary, "--db", chain->hq,
-						    "--listen", listen, NULL);
-	g_assert_no_error (error);
-	out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (chain->relay));
-	line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-	g_assert_no_error (error);
-	g_assert_nonnull (line);
-	g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-	g_free (chain->url);
-	chain->url = g_strdup (line + strlen ("listening on "));
+	g_clear_pointer (&chain->url, g_free);
+	chain->relay = hy_test_relay_spawn (chain->hq, listen, &chain->url);
 	g_test_message ("relay at %s", chain->url);
 }
 
