@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-card-dialog.h"
+#include "hy-sync-escrow.h"
 #include "hy-card.h"
 #include "hy-date.h"
 #include "hy-error.h"
@@ -77,7 +78,9 @@ hy_card_dialog_job (HySession *session, HyDb *db, gpointer data, GError **error)
 
 	switch (job->op) {
 	case HY_CARD_DIALOG_MERGE:
-		if (!hy_card_merge (db, actor, job->other, job->card, error))
+		/* in a chain, what this store may not move offline is asked of the relay */
+		if (!HY_SYNC_COVERED (db, error,
+				      hy_card_merge (db, actor, job->other, job->card, error)))
 			return NULL;
 		return g_strdup_printf (_ ("Card %s merged into card %s"), job->other, job->card);
 	case HY_CARD_DIALOG_EXTEND:
@@ -85,7 +88,8 @@ hy_card_dialog_job (HySession *session, HyDb *db, gpointer data, GError **error)
 			return NULL;
 		return g_strdup_printf (_ ("Card %s now runs until %s"), job->card, job->date);
 	case HY_CARD_DIALOG_RECYCLE:
-		if (!hy_card_recycle (db, actor, job->card, &refunded, error))
+		if (!HY_SYNC_COVERED (db, error,
+				      hy_card_recycle (db, actor, job->card, &refunded, error)))
 			return NULL;
 		amount = hy_format_money (refunded);
 		return g_strdup_printf (_ ("Card %s recycled: %s refunded"), job->card, amount);

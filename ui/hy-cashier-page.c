@@ -437,7 +437,9 @@ hy_cashier_page_card_job (HySession *session, HyDb *db, gpointer data, GError **
 	/* a recharge goes through the level's recharge rules (bonus, instalments); neither
 	 * use nor amount only reloads the card */
 	gboolean ok = job->item != NULL
-			      ? hy_count_use (db, actor, job->card, job->item, 1, NULL, NULL, error)
+			      ? HY_SYNC_COVERED (db, error,
+						 hy_count_use (db, actor, job->card, job->item, 1,
+							       NULL, NULL, error))
 		      : job->amount > 0 ? hy_recharge (db, actor, job->card, job->amount, NULL,
 						       NULL, &recharge, error)
 					: TRUE;
@@ -1206,8 +1208,10 @@ hy_cashier_page_refund_job (HySession *session, HyDb *db, gpointer data, GError 
 	g_autofree gchar *to_cash = NULL;
 	g_autofree gchar *points = NULL;
 
-	if (!hy_refund_sale (db, hy_session_get_actor (session), data, NULL, 0,
-			     _ ("refunded at the till"), NULL, &result, error))
+	/* taking back points earned may need the relay, as any debit in a chain */
+	if (!HY_SYNC_COVERED (db, error,
+			      hy_refund_sale (db, hy_session_get_actor (session), data, NULL, 0,
+					      _ ("refunded at the till"), NULL, &result, error)))
 		return NULL;
 	o = json_node_get_object (result);
 	amount = hy_format_money (json_object_get_int_member (o, "amount"));

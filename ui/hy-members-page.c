@@ -15,6 +15,7 @@
 #include "hy-member-history.h"
 #include "hy-member-search.h"
 #include "hy-members-page.h"
+#include "hy-sync-escrow.h"
 #include "hy-recharge-dialog.h"
 #include "hy-refund-dialog.h"
 #include "hy-settings.h"
@@ -1502,7 +1503,8 @@ hy_members_page_card_job (HySession *session, HyDb *db, gpointer data, GError **
 		ok = hy_card_unfreeze (db, actor, c->card, error);
 		break;
 	case HY_CARD_OP_REPLACE:
-		ok = hy_card_replace (db, actor, c->card, c->new_card, NULL, error);
+		ok = HY_SYNC_COVERED (
+			db, error, hy_card_replace (db, actor, c->card, c->new_card, NULL, error));
 		break;
 	default:
 		g_assert_not_reached ();

@@ -9,6 +9,7 @@
 #include "hy-item.h"
 #include "hy-refund.h"
 #include "hy-refund-dialog.h"
+#include "hy-sync-escrow.h"
 #include "hy-ui.h"
 
 struct _HyRefundDialog {
@@ -108,9 +109,11 @@ hy_refund_dialog_refund_job (HySession *session, HyDb *db, gpointer data, GError
 	HyRefundFound *found;
 	JsonObject *o;
 
-	if (!hy_refund_sale (db, hy_session_get_actor (session), job->sale_id,
-			     (const HyRefundLine *) (gpointer) job->lines->data, job->lines->len,
-			     job->reason, NULL, &result, error))
+	/* taking back points earned may need the relay, as any debit in a chain */
+	if (!HY_SYNC_COVERED (db, error,
+			      hy_refund_sale (db, hy_session_get_actor (session), job->sale_id,
+					      (const HyRefundLine *) (gpointer) job->lines->data,
+					      job->lines->len, job->reason, NULL, &result, error)))
 		return NULL;
 	o = json_node_get_object (result);
 	amount = hy_format_money (json_object_get_int_member (o, "amount"));

@@ -8,6 +8,7 @@
 #include "hy-error.h"
 #include "hy-format.h"
 #include "hy-time-panel.h"
+#include "hy-sync-escrow.h"
 #include "hy-time.h"
 #include "hy-ui.h"
 
@@ -84,8 +85,10 @@ hy_time_panel_job (HySession *session, HyDb *db, gpointer data, GError **error)
 		return NULL;
 	}
 	if (job->kind == HY_TIME_JOB_STOP) {
-		result->bill = hy_time_stop (db, actor, job->session, NULL, job->pin, error);
-		if (result->bill == NULL) {
+		/* in a chain, what this store may not bill offline is asked of the relay */
+		if (!HY_SYNC_COVERED (db, error,
+				      (result->bill = hy_time_stop (db, actor, job->session, NULL,
+								    job->pin, error)) != NULL)) {
 			hy_time_result_free (result);
 			return NULL;
 		}

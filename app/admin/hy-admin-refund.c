@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-refund.h"
 
 /* ---- parsing ------------------------------------------------------------------------ */
@@ -195,8 +196,10 @@ hy_admin_cmd_refund (gint argc, gchar **argv)
 	actor = hy_admin_login (db, &options, &error);
 	if (actor == NULL)
 		return hy_admin_fail (error);
-	if (!hy_refund_sale (db, actor, sale_id, (const HyRefundLine *) (gpointer) lines->data,
-			     lines->len, reason, &refund_id, &result, &error))
+	if (!HY_SYNC_COVERED (db, &error,
+			      hy_refund_sale (db, actor, sale_id,
+					      (const HyRefundLine *) (gpointer) lines->data,
+					      lines->len, reason, &refund_id, &result, &error)))
 		return hy_admin_fail (error);
 
 	if (options.json)

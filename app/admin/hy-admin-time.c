@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-admin-common.h"
+#include "hy-sync-escrow.h"
 #include "hy-time.h"
 
 /* --at as a time, or NULL (now) when not given. */
@@ -177,8 +178,8 @@ hy_admin_cmd_time_stop (gint argc, gchar **argv)
 		if (session == NULL)
 			return hy_admin_fail (error);
 	}
-	bill = hy_time_stop (db, actor, session, at, pin, &error);
-	if (bill == NULL)
+	if (!HY_SYNC_COVERED (db, &error,
+			      (bill = hy_time_stop (db, actor, session, at, pin, &error)) != NULL))
 		return hy_admin_fail (error);
 	if (options.json) {
 		g_autoptr (JsonObject) obj = hy_admin_time_bill_json (bill);
